@@ -1,0 +1,1 @@
+"""Models of the cdo_network app (filled by later issues)."""

@@ -1,0 +1,1 @@
+"""Models of the certificates app (filled by later issues)."""

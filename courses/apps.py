@@ -1,0 +1,10 @@
+"""Course content authored in Wagtail: pages, blocks, quizzes. Knows nothing of learners."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = _("Courses")
+    default_auto_field = "django.db.models.BigAutoField"

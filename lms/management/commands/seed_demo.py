@@ -1,0 +1,139 @@
+"""``manage.py seed_demo``: idempotent demo content and one login per role.
+
+Running it twice leaves the same data: every object is looked up by a natural key first, and
+passwords are only set when an account is created.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from lms import services
+from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
+from lms.models import JobProfile, Membership, Organisation, User
+
+DEMO_PASSWORD = "Kommune-Demo-2026"  # noqa: S105  (printed on purpose: demo logins)
+
+# (e-mail, full name, role, organisation name, job profiles, flags)
+DEMO_USERS = [
+    (
+        "lernende@demo.kommunal-campus.de",
+        "Şeyma Çelik",
+        Membership.Role.LEARNER,
+        "Bürgerdienste",
+        ["Sachbearbeitung Bürgeramt"],
+        {},
+    ),
+    (
+        "trainer@demo.kommunal-campus.de",
+        "Dr. Jörg Weiß",
+        Membership.Role.TRAINER,
+        None,
+        [],
+        {"is_staff": True, "groups": ["Trainer"]},
+    ),
+    (
+        "trainerin@demo.kommunal-campus.de",
+        "Ærøskøbing Ågård",
+        Membership.Role.TRAINER,
+        None,
+        [],
+        {"is_staff": True, "groups": ["Trainer"]},
+    ),
+    (
+        "personal.bonn@demo.kommunal-campus.de",
+        "Łukasz Żółć",
+        Membership.Role.HR,
+        "Bundesstadt Bonn",
+        ["Führungskraft"],
+        {},
+    ),
+    (
+        "personal.koeln@demo.kommunal-campus.de",
+        "Anneliese Schäfer",
+        Membership.Role.HR,
+        "Stadt Köln",
+        ["Führungskraft"],
+        {},
+    ),
+    (
+        "cdo.bonn@demo.kommunal-campus.de",
+        "Mehmet Öztürk",
+        Membership.Role.ORG_ADMIN,
+        "Bundesstadt Bonn",
+        ["Chief Digital Officer"],
+        {},
+    ),
+    (
+        "admin@demo.kommunal-campus.de",
+        "Plattform-Administration",
+        None,
+        None,
+        [],
+        {"is_superuser": True},
+    ),
+]
+
+ROLE_LABELS = {
+    "lernende@": "Lernende (Bürgerdienste, Bonn)",
+    "trainer@": "Trainer (Redaktion)",
+    "trainerin@": "Trainerin (zweite Freigabe)",
+    "personal.bonn@": "Personalstelle Bonn",
+    "personal.koeln@": "Personalstelle Köln",
+    "cdo.bonn@": "Organisationsverwaltung / CDO Bonn",
+    "admin@": "Plattform-Administration",
+}
+
+
+def _seed_tree(nodes, parent=None):
+    for name, kind, ags, children in nodes:
+        organisation = services.organisation_ensure(name=name, kind=kind, ags=ags, parent=parent)
+        _seed_tree(children, organisation)
+
+
+def _seed_groups():
+    trainer_group, _ = Group.objects.get_or_create(name="Trainer")
+    trainer_group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+
+
+def _seed_user(email, full_name, role, organisation_name, profile_names, flags):
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            is_staff=flags.get("is_staff", False) or flags.get("is_superuser", False),
+            is_superuser=flags.get("is_superuser", False),
+        )
+    for group_name in flags.get("groups", []):
+        user.groups.add(Group.objects.get(name=group_name))
+    if organisation_name and role:
+        organisation = Organisation.objects.get(name=organisation_name)
+        profiles = JobProfile.objects.filter(name__in=profile_names)
+        services.membership_set(
+            user=user, organisation=organisation, role=role, job_profiles=profiles
+        )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Legt Demodaten an (idempotent) und gibt die Demo-Zugänge aus."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        _seed_tree(ORGANISATION_TREE)
+        for name, description in JOB_PROFILES:
+            JobProfile.objects.get_or_create(name=name, defaults={"description": description})
+        _seed_groups()
+        for row in DEMO_USERS:
+            _seed_user(*row)
+        self._print_logins()
+
+    def _print_logins(self):
+        self.stdout.write(self.style.SUCCESS("Demodaten sind angelegt. Demo-Zugänge:"))
+        for email, *_rest in DEMO_USERS:
+            label = next(text for prefix, text in ROLE_LABELS.items() if email.startswith(prefix))
+            self.stdout.write(f"  {label:<38} {email:<42} Passwort: {DEMO_PASSWORD}")

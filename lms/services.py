@@ -1,0 +1,85 @@
+"""Write operations of the learning core. Views and tasks call these; they do not write models.
+
+Object permissions are derived from memberships: ``membership_set`` and ``membership_remove``
+keep the guardian rows in step, in the same transaction, so a removed HR user loses access at once.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .models import JobProfile, Membership, Organisation, User
+
+
+def _sync_role_permissions(*, user: User, organisation: Organisation, role: str | None) -> None:
+    """Grant exactly the permissions of ``role`` on ``organisation`` (none for ``None``)."""
+    wanted = set(Membership.ROLE_PERMISSIONS.get(role, ())) if role else set()
+    all_role_perms = {perm for perms in Membership.ROLE_PERMISSIONS.values() for perm in perms}
+    for perm in all_role_perms:
+        if perm in wanted:
+            assign_perm(f"lms.{perm}", user, organisation)
+        else:
+            remove_perm(f"lms.{perm}", user, organisation)
+
+
+@transaction.atomic
+def membership_set(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str = Membership.Role.LEARNER,
+    job_profiles: Iterable[JobProfile] = (),
+) -> Membership:
+    """Create or update a person's membership and align their object permissions with the role."""
+    if role not in Membership.Role.values:
+        raise ValueError(f"Unknown role: {role}")
+    membership, _created = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    membership.job_profiles.set(job_profiles)
+    _sync_role_permissions(user=user, organisation=organisation, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, user: User, organisation: Organisation) -> None:
+    """End a membership and withdraw every object permission it carried."""
+    Membership.objects.filter(user=user, organisation=organisation).delete()
+    _sync_role_permissions(user=user, organisation=organisation, role=None)
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, full_name: str, preferred_language: str) -> User:
+    """Change the name and language a person sees and is addressed by."""
+    user.full_name = full_name.strip()
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "preferred_language"])
+    return user
+
+
+@transaction.atomic
+def organisation_ensure(
+    *, name: str, kind: str, ags: str = "", parent: Organisation | None = None
+) -> Organisation:
+    """Return the organisation with this name (or AGS) under ``parent``, creating it if missing.
+
+    Idempotent, so ``seed_demo`` and imports can run any number of times.
+    """
+    if ags:
+        existing = Organisation.objects.filter(ags=ags).first()
+    else:
+        siblings = parent.get_children() if parent else Organisation.get_root_nodes()
+        existing = siblings.filter(name=name, kind=kind).first()
+    if existing:
+        return existing
+    organisation = Organisation(name=name, kind=kind, ags=ags)
+    organisation.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is not None and parent.kind not in Organisation.ALLOWED_PARENTS[kind]:
+        raise ValueError(f"{kind} cannot be placed below {parent.kind}")
+    if parent is None:
+        return Organisation.add_root(instance=organisation)
+    # treebeard keeps a child count on the parent; reload it so sorted inserts see fresh paths.
+    parent.refresh_from_db()
+    return parent.add_child(instance=organisation)

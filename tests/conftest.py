@@ -1,0 +1,93 @@
+"""Shared fixtures: two neighbouring municipalities with staff, and a clean cache per test."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from lms.models import Membership, Organisation
+from tests.factories import make_member, make_organisation
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Wagtail caches the Site; a stale entry gives 500s in later tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def land(db):
+    return make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)
+
+
+@pytest.fixture
+def gemeinde_a(land):
+    return make_organisation(
+        "Bundesstadt Bonn", Organisation.Kind.KREISFREIE_STADT, land, "05314000"
+    )
+
+
+@pytest.fixture
+def amt_a(gemeinde_a):
+    return make_organisation("Bürgerdienste Bonn", Organisation.Kind.AMT, gemeinde_a)
+
+
+@pytest.fixture
+def gemeinde_b(land):
+    return make_organisation("Stadt Köln", Organisation.Kind.KREISFREIE_STADT, land, "05315000")
+
+
+@pytest.fixture
+def amt_b(gemeinde_b):
+    return make_organisation("Kundenzentren Köln", Organisation.Kind.AMT, gemeinde_b)
+
+
+@pytest.fixture
+def hr_a(gemeinde_a):
+    return make_member(gemeinde_a, Membership.Role.HR, full_name="Łukasz Żółć")
+
+
+@pytest.fixture
+def hr_b(gemeinde_b):
+    return make_member(gemeinde_b, Membership.Role.HR, full_name="Anneliese Schäfer")
+
+
+@pytest.fixture
+def learner_a(amt_a):
+    return make_member(amt_a, Membership.Role.LEARNER, full_name="Şeyma Çelik")
+
+
+def services_available(var: str) -> bool:
+    return bool(os.environ.get(var))
+
+
+requires_redis = pytest.mark.skipif(
+    not services_available("CELERY_BROKER_URL"),
+    reason="needs a Redis broker: set CELERY_BROKER_URL (CI does)",
+)
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)",
+)
+
+
+@pytest.fixture
+def celery_worker_on_redis():
+    """Switch eager mode off and run a real Celery worker (in a thread) against the broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lms.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.result_backend = os.environ.get("CELERY_RESULT_BACKEND") or os.environ.get(
+        "CELERY_BROKER_URL"
+    )
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = True

@@ -1,0 +1,49 @@
+"""factory_boy factories shared by the test suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from lms import services
+from lms.models import JobProfile, Membership, Organisation
+
+User = get_user_model()
+TEST_PASSWORD = "Test-Passwort-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="de_DE")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class JobProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobProfile
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Profil {n}")
+
+
+_ags_counter = iter(range(1, 10**6))
+
+
+def make_organisation(name: str, kind: str = Organisation.Kind.AMT, parent=None, ags: str = ""):
+    """Place an organisation in the tree (treebeard needs add_root/add_child, not save())."""
+    if kind in Organisation.KINDS_WITH_AGS and not ags:
+        ags = f"05{next(_ags_counter):06d}"
+    return services.organisation_ensure(name=name, kind=kind, ags=ags, parent=parent)
+
+
+def make_member(organisation, role=Membership.Role.LEARNER, **user_fields):
+    user = UserFactory(**user_fields)
+    services.membership_set(user=user, organisation=organisation, role=role)
+    return user

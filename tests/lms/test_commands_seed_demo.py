@@ -1,0 +1,53 @@
+"""seed_demo: real organisations, one login per role, and idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from lms.models import JobProfile, Membership, Organisation, User
+from lms.selectors import organisations_visible_to
+
+
+def _snapshot():
+    return {
+        "organisations": sorted(Organisation.objects.values_list("path", "name", "kind", "ags")),
+        "users": sorted(User.objects.values_list("email", "full_name", "is_staff", "password")),
+        "memberships": sorted(
+            Membership.objects.values_list("user__email", "organisation__name", "role")
+        ),
+        "profiles": sorted(JobProfile.objects.values_list("name", flat=True)),
+        "permissions": sorted(
+            (str(user), str(org))
+            for user in User.objects.all()
+            for org in organisations_visible_to(user)
+            if not user.is_superuser
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_leaves_same_data(capsys):
+    """Running seed_demo a second time changes nothing."""
+    call_command("seed_demo")
+    first = _snapshot()
+    call_command("seed_demo")
+    assert _snapshot() == first
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_logins_and_scopes_hr(capsys):
+    """Every role has a login; HR of Bonn sees Bonn's Ämter but not Köln."""
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    for email in [
+        "lernende@",
+        "trainer@",
+        "personal.bonn@",
+        "personal.koeln@",
+        "cdo.bonn@",
+        "admin@",
+    ]:
+        assert email in output
+    hr_bonn = User.objects.get(email="personal.bonn@demo.kommunal-campus.de")
+    visible = {org.name for org in organisations_visible_to(hr_bonn)}
+    assert "Bürgerdienste" in visible and "Stadt Köln" not in visible
+    assert Organisation.objects.get(ags="05314000").name == "Bundesstadt Bonn"
