@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages lint format bench worker clean
+.PHONY: run test install messages translations lint format bench worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ run: messages
 ## Run the whole test suite (browser tests skip when chromium is absent).
 test: messages
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+## Refresh the German catalogues after changing strings: the project one (locale/, covering lms
+## and templates/) and one per app (<app>/locale/), so parallel work on apps does not collide.
+translations: install
+	$(MANAGE) makemessages -l de --no-location --ignore=.venv --ignore=node_modules \
+		--ignore=courses --ignore=certificates --ignore=cdo_network --ignore=tests --ignore=bench
+	for app in courses certificates cdo_network; do \
+		if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py makemessages -l de --no-location); fi; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

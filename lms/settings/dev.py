@@ -5,3 +5,6 @@ from .base import SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

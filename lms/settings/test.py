@@ -15,3 +15,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tasks run eagerly even when CI provides a broker; tests that need a real worker start one
 # (tests/conftest.py: ``celery_worker_on_redis``) and switch eager mode off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Serve static files straight from the finders: no collectstatic needed in tests.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
