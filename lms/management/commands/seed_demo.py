@@ -4,10 +4,11 @@ Running it twice leaves the same data: every object is looked up by a natural ke
 passwords are only set when an account is created.
 """
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from courses.demo import TRAINER_GROUP, seed_courses
 from lms import services
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
 from lms.models import JobProfile, Membership, Organisation, User
@@ -92,10 +93,9 @@ def _seed_tree(nodes, parent=None):
 
 
 def _seed_groups():
-    trainer_group, _ = Group.objects.get_or_create(name="Trainer")
-    trainer_group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
+    """The Trainer group exists before trainers are added to it; its page rights are set by
+    ``courses.demo.seed_courses``."""
+    Group.objects.get_or_create(name=TRAINER_GROUP)
 
 
 def _seed_user(email, full_name, role, organisation_name, profile_names, flags):
@@ -128,8 +128,11 @@ class Command(BaseCommand):
         for name, description in JOB_PROFILES:
             JobProfile.objects.get_or_create(name=name, defaults={"description": description})
         _seed_groups()
-        for row in DEMO_USERS:
-            _seed_user(*row)
+        users = {row[0]: _seed_user(*row) for row in DEMO_USERS}
+        seed_courses(
+            trainers=[users["trainer@demo.kommunal-campus.de"]],
+            job_profiles_by_name={profile.name: profile for profile in JobProfile.objects.all()},
+        )
         self._print_logins()
 
     def _print_logins(self):

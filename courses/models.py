@@ -1,1 +1,0 @@
-"""Models of the courses app (filled by later issues)."""

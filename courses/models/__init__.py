@@ -1,0 +1,20 @@
+"""Course content models (Wagtail pages and snippets).
+
+The tree is CourseIndexPage (catalogue) > CoursePage > ModulePage > LessonPage / QuizPage.
+These models hold content and presentation only; progress and completion live in ``lms``.
+"""
+
+from .pages import CourseIndexPage, CourseOutcome, CoursePage, LessonPage, ModulePage, QuizPage
+from .topics import Topic
+from .workflow import SecondTrainerApprovalTask
+
+__all__ = [
+    "CourseIndexPage",
+    "CourseOutcome",
+    "CoursePage",
+    "LessonPage",
+    "ModulePage",
+    "QuizPage",
+    "SecondTrainerApprovalTask",
+    "Topic",
+]

@@ -1,0 +1,257 @@
+"""Wagtail page models of the course tree, with allowed parents and children."""
+
+import random
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..blocks import LessonStreamBlock, QuestionStreamBlock
+from ..forms import CoursePageForm
+from ..quiz import present_questions
+from .permissions import CourseOwnedPermissionTester
+
+
+class CourseIndexPage(Page):
+    """The public catalogue: every live course, filterable by topic and level, searchable."""
+
+    intro = RichTextField(_("Introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import catalogue_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_courses(index_page=self, params=request.GET))
+        return context
+
+
+class CourseChildMixin:
+    """Pages inside a course know their course and apply the course-ownership rules."""
+
+    def get_course(self):
+        return CoursePage.objects.ancestor_of(self, inclusive=True).first()
+
+    def permissions_for_user(self, user):
+        return CourseOwnedPermissionTester(user, self)
+
+
+class CoursePage(CourseChildMixin, Page):
+    class Level(models.TextChoices):
+        BEGINNER = "einsteiger", _("Beginner")
+        ADVANCED = "fortgeschritten", _("Advanced")
+        EXPERT = "experte", _("Expert")
+
+    teaser = models.CharField(_("Teaser"), max_length=250)
+    description = RichTextField(
+        _("Description"), features=["bold", "italic", "ol", "ul", "link"], blank=True
+    )
+    topic = models.ForeignKey(
+        "courses.Topic",
+        verbose_name=_("Topic"),
+        on_delete=models.PROTECT,
+        related_name="courses",
+    )
+    level = models.CharField(_("Level"), max_length=20, choices=Level.choices)
+    duration_minutes = models.PositiveIntegerField(
+        _("Estimated duration (minutes)"), validators=[MinValueValidator(5)]
+    )
+    target_job_profiles = ParentalManyToManyField(
+        "lms.JobProfile", verbose_name=_("Target job profiles"), blank=True
+    )
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("Prerequisite courses"), blank=True, symmetrical=False
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("Quiz pass mark (%)"),
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    minimum_minutes = models.PositiveIntegerField(
+        _("Minimum learning time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the course counts as completed only after this much active time."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("Certificate valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the certificate does not expire."),
+    )
+    responsible_trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Responsible trainers"),
+        blank=True,
+        related_name="responsible_courses",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("teaser"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("topic"), FieldPanel("level"), FieldPanel("duration_minutes")],
+            heading=_("Classification"),
+        ),
+        InlinePanel("outcomes", label=_("Learning outcomes"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("target_job_profiles", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Audience"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("minimum_minutes"),
+                FieldPanel("certificate_validity_months"),
+            ],
+            heading=_("Completion and certificate"),
+        ),
+        FieldPanel("responsible_trainers"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("teaser"),
+        index.SearchField("description"),
+        index.FilterField("topic"),
+        index.FilterField("level"),
+        index.RelatedFields("topic", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    base_form_class = CoursePageForm
+
+    class Meta:
+        verbose_name = _("Course")
+        verbose_name_plural = _("Courses")
+
+    def get_course(self):
+        return self
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(self)
+        return context
+
+
+class CourseOutcome(Orderable):
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.CharField(_("Learning outcome"), max_length=300)
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ModulePage(CourseChildMixin, Page):
+    intro = models.TextField(_("Introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
+
+    class Meta:
+        verbose_name = _("Module")
+        verbose_name_plural = _("Modules")
+
+    def serve(self, request, *args, **kwargs):
+        """A module has no page of its own: send visitors to the course outline."""
+        from django.shortcuts import redirect
+
+        course = self.get_course()
+        return redirect(course.url if course else "/")
+
+
+class LessonPage(CourseChildMixin, Page):
+    estimated_minutes = models.PositiveSmallIntegerField(_("Estimated minutes"), default=15)
+    is_required = models.BooleanField(
+        _("Required for completion"),
+        default=True,
+        help_text=_("Untick for optional further reading."),
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("Content"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("estimated_minutes"),
+        FieldPanel("is_required"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Lesson")
+        verbose_name_plural = _("Lessons")
+
+
+class QuizPage(CourseChildMixin, Page):
+    intro = models.TextField(_("Introduction"), blank=True)
+    questions = StreamField(QuestionStreamBlock(), verbose_name=_("Questions"))
+    pass_mark = models.PositiveSmallIntegerField(
+        _("Pass mark (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Leave empty to use the course's pass mark."),
+    )
+    attempt_limit = models.PositiveSmallIntegerField(
+        _("Attempt limit"), default=3, validators=[MinValueValidator(1)]
+    )
+    shuffle = models.BooleanField(_("Shuffle questions and options"), default=False)
+    is_final = models.BooleanField(
+        _("Final exam"),
+        default=True,
+        help_text=_("Passing the final exam is required to complete the course."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("questions"),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("attempt_limit"),
+                FieldPanel("shuffle"),
+                FieldPanel("is_final"),
+            ],
+            heading=_("Rules"),
+        ),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Quiz")
+        verbose_name_plural = _("Quizzes")
+
+    def effective_pass_mark(self) -> int:
+        if self.pass_mark:
+            return self.pass_mark
+        course = self.get_course()
+        return course.pass_mark if course else 70
+
+    def presented_questions(self, seed: str = ""):
+        """Questions without solutions, shuffled per ``seed`` when the trainer asked for it."""
+        return present_questions(
+            self.questions, shuffle=self.shuffle, seed=seed or str(random.random())
+        )

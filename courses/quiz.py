@@ -1,0 +1,135 @@
+"""Quiz logic that depends only on content: presenting questions and grading answers.
+
+Presenting strips every solution, so the quiz page never sends a correct answer to the browser.
+Grading is a pure function of the question stream and the submitted answers; the learning core
+(``lms``) stores attempts and decides what a result means for an enrolment.
+"""
+
+import random
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+CHOICE_KINDS = {"single_choice": "radio", "multiple_choice": "checkbox"}
+
+
+@dataclass(frozen=True)
+class PresentedQuestion:
+    """What the learner sees before submitting: no solution, no explanation."""
+
+    id: str
+    kind: str
+    text: str
+    input_type: str
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def field_name(self) -> str:
+        return f"q-{self.id}"
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    kind: str
+    text: str
+    correct: bool
+    given: tuple[str, ...]
+    given_display: tuple[str, ...]
+    solution_display: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    score_percent: int
+    correct_count: int
+    question_count: int
+    questions: tuple[QuestionResult, ...] = field(default_factory=tuple)
+
+    def passed(self, pass_mark: int) -> bool:
+        return self.score_percent >= pass_mark
+
+
+def present_question(kind: str, value, block_id: str, rng: random.Random | None = None):
+    """Turn one question block into what the page may show."""
+    if kind in CHOICE_KINDS:
+        options = [(child.id, child.value["text"]) for child in value["choices"].bound_blocks]
+        if rng is not None:
+            rng.shuffle(options)
+        return PresentedQuestion(
+            block_id, kind, value["question"], CHOICE_KINDS[kind], tuple(options)
+        )
+    if kind == "true_false":
+        options = (("true", "Wahr"), ("false", "Falsch"))
+        return PresentedQuestion(block_id, kind, value["question"], "radio", options)
+    return PresentedQuestion(block_id, kind, value["question"], "text")
+
+
+def present_questions(stream, *, shuffle: bool = False, seed: str = "") -> list[PresentedQuestion]:
+    """All questions of a quiz; with ``shuffle`` the order of questions and options is mixed
+    reproducibly per ``seed`` (so a reload during an attempt does not reorder the page)."""
+    rng = random.Random(seed) if shuffle else None
+    questions = [present_question(child.block_type, child.value, child.id, rng) for child in stream]
+    if rng is not None:
+        rng.shuffle(questions)
+    return questions
+
+
+_NUMBER = re.compile(r"^[\d.\s']+$")
+
+
+def normalise_short_answer(text: str) -> str:
+    """Compare answers the way a person would: case, spacing and thousands separators do not
+    matter ("216.000" equals "216000")."""
+    text = " ".join(str(text).casefold().split())
+    if _NUMBER.match(text):
+        text = re.sub(r"[.\s']", "", text)
+    return text
+
+
+def _grade_one(kind: str, value, given: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tuple]:
+    if kind in CHOICE_KINDS:
+        by_id = {child.id: child.value for child in value["choices"].bound_blocks}
+        solution = {cid for cid, choice in by_id.items() if choice["correct"]}
+        chosen = {answer for answer in given if answer in by_id}
+        display = tuple(by_id[cid]["text"] for cid in by_id if cid in chosen)
+        solution_display = tuple(by_id[cid]["text"] for cid in by_id if cid in solution)
+        return chosen == solution and len(given) == len(chosen), display, solution_display
+    if kind == "true_false":
+        expected = "true" if value["correct"] else "false"
+        labels = {"true": "Wahr", "false": "Falsch"}
+        display = tuple(labels.get(answer, answer) for answer in given)
+        return given == (expected,), display, (labels[expected],)
+    accepted = {normalise_short_answer(answer) for answer in value["accepted_answers"]}
+    answer = given[0] if given else ""
+    return (
+        normalise_short_answer(answer) in accepted,
+        (answer,) if answer else (),
+        tuple(value["accepted_answers"]),
+    )
+
+
+def grade(stream, answers: Mapping[str, Iterable[str]]) -> QuizResult:
+    """Grade submitted answers (question id -> chosen option ids or typed text) against the
+    stream. Unknown question ids are ignored; unanswered questions count as wrong."""
+    results = []
+    for child in stream:
+        given = tuple(str(a).strip() for a in answers.get(child.id, ()) if str(a).strip())
+        correct, given_display, solution_display = _grade_one(child.block_type, child.value, given)
+        results.append(
+            QuestionResult(
+                id=child.id,
+                kind=child.block_type,
+                text=child.value["question"],
+                correct=correct,
+                given=given,
+                given_display=given_display,
+                solution_display=solution_display,
+                explanation=child.value["explanation"],
+            )
+        )
+    correct_count = sum(result.correct for result in results)
+    total = len(results)
+    score = round(100 * correct_count / total) if total else 0
+    return QuizResult(score, correct_count, total, tuple(results))
