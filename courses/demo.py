@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
+from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from .models import (
     CourseIndexPage,
@@ -165,8 +165,9 @@ def _seed_workflow(index: CourseIndexPage, group: Group) -> Workflow:
     if task is None:
         task = SecondTrainerApprovalTask.objects.create(name="Zweite Freigabe")
         task.groups.set([group])
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # WorkflowTask rows directly: the cluster manager of ``workflow.workflow_tasks`` would only
+    # keep them in memory until the workflow is saved again.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
     return workflow
 

@@ -212,6 +212,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # the machines have no internet: nothing ma
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflows.publish_approved_revision"
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups to the internet; trainers paste the video URL
 
 # --- Security (tightened further in production.py) --------------------------------------------

@@ -48,8 +48,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo_site(transactional_db):
-    """The demo content every browser test starts from."""
+def demo_site(django_db_serialized_rollback, transactional_db):
+    """The demo content every browser test starts from. Serialized rollback restores the rows
+    Wagtail's migrations create (root page, site, locale) after each flush."""
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -159,3 +159,15 @@ def test_quiz_page_pass_mark_falls_back_to_course(course):
     quiz.pass_mark = None
     assert quiz.effective_pass_mark() == course.pass_mark == 70
     assert isinstance(quiz, QuizPage)
+
+
+def test_workflow_has_second_trainer_task(seeded_courses):
+    """The catalogue's workflow really contains the four-eyes approval step."""
+    from wagtail.models import Task
+
+    catalogue = seeded_courses[0].get_parent()
+    workflow = catalogue.get_workflow()
+    assert [
+        task.specific.__class__.__name__
+        for task in Task.objects.filter(workflow_tasks__workflow=workflow, active=True)
+    ] == ["SecondTrainerApprovalTask"]
