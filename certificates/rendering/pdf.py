@@ -86,6 +86,7 @@ def render_certificate_pdf(snapshot: CertificateSnapshot) -> bytes:
     canvas = Canvas(
         buffer,
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        initialFontName=REGULAR,  # else ReportLab references an unembedded Helvetica
         invariant=True,
         lang=PDF_LANG[snapshot.language],
         pageCompression=1,
@@ -222,9 +223,7 @@ def _draw_modules(
     return lowest - leading
 
 
-def _draw_footer(
-    canvas: Canvas, snapshot: CertificateSnapshot, accent: Color, top: float
-) -> None:
+def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color, top: float) -> None:
     """Dates and serial (left), signature (centre), QR code and verification code (right)."""
     # Left column: label above value.
     entries = [("Ausgestellt am", format_date_de(snapshot.issued_on))]

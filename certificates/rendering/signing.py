@@ -230,9 +230,7 @@ def _generate_self_signed() -> tuple[bytes, bytes]:
             ),
             critical=True,
         )
-        .add_extension(
-            x509.ExtendedKeyUsage([DOCUMENT_SIGNING_EKU]), critical=False
-        )
+        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING_EKU]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .sign(key, hashes.SHA256())
     )
