@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from PIL import Image
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader, simpleSplit
@@ -117,6 +118,7 @@ LEFT = 70.0
 RIGHT = PAGE_WIDTH - 70.0
 CENTRE = PAGE_WIDTH / 2
 QR_SIZE = 84.0
+LOGO_MAX_PIXELS = 720  # the logo box is 170 pt wide: 720 px is about 300 dpi in print
 
 
 def _draw_frame(canvas: Canvas, accent: Color) -> None:
@@ -296,8 +298,17 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
 
 @functools.lru_cache(maxsize=8)
 def _image_reader(logo: bytes) -> ImageReader:
-    """Decode each distinct logo once per process: every certificate of an issuer shares one."""
-    return ImageReader(io.BytesIO(logo))
+    """Decode each distinct logo once per process: every certificate of an issuer shares one.
+
+    Logos larger than print needs are scaled down first: ReportLab re-compresses the raw pixels
+    into every PDF, so a 3000-pixel upload would otherwise cost tens of milliseconds per
+    certificate and bloat the file.
+    """
+    image = Image.open(io.BytesIO(logo))
+    image.load()
+    if image.width > LOGO_MAX_PIXELS or image.height > LOGO_MAX_PIXELS:
+        image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS), Image.Resampling.LANCZOS)
+    return ImageReader(image)
 
 
 # --- Text helpers -------------------------------------------------------------------------------
