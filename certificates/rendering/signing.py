@@ -50,6 +50,9 @@ def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
     digest verifies with the embedded certificate) are true. ``trusted`` is true only when the
     validation context knows a trust root for the signer; a self-signed platform certificate is
     deliberately not trusted by anyone, so integrity is the guarantee in that case, not identity.
+
+    Synchronous: pyHanko runs its own event loop here, so call it from a Celery task or other
+    sync code, not from inside a running event loop (an async view).
     """
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
