@@ -105,8 +105,8 @@ def render_certificate_pdf(snapshot: CertificateSnapshot) -> bytes:
     accent = HexColor(snapshot.colour)
     _draw_frame(canvas, accent)
     _draw_header(canvas, snapshot, accent)
-    body_bottom = _draw_body(canvas, snapshot, accent)
-    _draw_footer(canvas, snapshot, accent, top=min(body_bottom, 175))
+    _draw_body(canvas, snapshot, accent)  # stops above FOOTER_TOP, truncating the module list
+    _draw_footer(canvas, snapshot)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -118,6 +118,7 @@ LEFT = 70.0
 RIGHT = PAGE_WIDTH - 70.0
 CENTRE = PAGE_WIDTH / 2
 QR_SIZE = 84.0
+FOOTER_TOP = 178.0  # dates, signature and QR code live below this line
 LOGO_MAX_PIXELS = 720  # the logo box is 170 pt wide: 720 px is about 300 dpi in print
 
 
@@ -187,7 +188,7 @@ def _draw_body(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -> 
     y = _centred_lines(canvas, " · ".join(d for d in details if d), REGULAR, 9.5, 13, 640, y, 2)
 
     if snapshot.modules:
-        y = _draw_modules(canvas, snapshot.modules, accent, y - 8, bottom=178)
+        y = _draw_modules(canvas, snapshot.modules, accent, y - 8, bottom=FOOTER_TOP)
     return y
 
 
@@ -225,7 +226,7 @@ def _draw_modules(
     return lowest - leading
 
 
-def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color, top: float) -> None:
+def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot) -> None:
     """Dates and serial (left), signature (centre), QR code and verification code (right)."""
     # Left column: label above value.
     entries = [("Ausgestellt am", format_date_de(snapshot.issued_on))]
