@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench worker clean
+.PHONY: run test install messages translations lint format bench bench-pdf worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## Certificate PDF benchmark (bench/pdf.py): ReportLab render, render + PAdES signature, and
+## WeasyPrint as the reference. Installs the `bench` extra (pins in pyproject.toml, shared
+## dependencies held to requirements.lock) and Debian's pango/harfbuzz-subset that it needs.
+bench-pdf: install
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
+		echo "Installing pango for WeasyPrint…"; apt-get update -qq && \
+		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
+	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" > $(VENV)/bench-requirements.txt
+	$(BIN)/pip install --quiet -r $(VENV)/bench-requirements.txt -c requirements.lock
+	$(BIN)/python bench/pdf.py $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=info --concurrency=2

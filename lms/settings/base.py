@@ -180,6 +180,19 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
+# --- Certificates -----------------------------------------------------------------------------
+# PEM key and certificate for the PAdES signature on issued certificate PDFs (both or neither),
+# an optional PEM chain of intermediate CA certificates to embed, and the key's passphrase.
+# Unset: a self-signed pair is generated once under CERTIFICATE_SIGNING_DIR; it proves that a PDF
+# is unchanged, but no viewer trusts it, so production should configure a real certificate.
+CERTIFICATE_SIGNING_KEY_FILE = os.environ.get("CERTIFICATE_SIGNING_KEY_FILE", "")
+CERTIFICATE_SIGNING_CERT_FILE = os.environ.get("CERTIFICATE_SIGNING_CERT_FILE", "")
+CERTIFICATE_SIGNING_CHAIN_FILE = os.environ.get("CERTIFICATE_SIGNING_CHAIN_FILE", "")
+CERTIFICATE_SIGNING_KEY_PASSPHRASE = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSPHRASE", "")
+CERTIFICATE_SIGNING_DIR = Path(
+    os.environ.get("CERTIFICATE_SIGNING_DIR", MEDIA_ROOT.parent / "var" / "signing")
+)
+
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

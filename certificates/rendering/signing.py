@@ -1,0 +1,245 @@
+"""PAdES signature for rendered certificates, with the platform's key (pyHanko).
+
+The signature lets anyone holding the PDF check, offline and in any PAdES-aware viewer, that the
+file is the one the platform issued and was not edited since. Whether a viewer *trusts* the
+signer depends on the certificate: a production deployment configures a key and certificate from
+a CA (``CERTIFICATE_SIGNING_KEY_FILE`` / ``CERTIFICATE_SIGNING_CERT_FILE``); without them a
+self-signed pair is generated once, which proves integrity but is trusted by no viewer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID, ObjectIdentifier
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_FIELD = "Signatur"
+SELF_SIGNED_SUBDIR = "self-signed"
+KEY_FILENAME = "key.pem"
+CERT_FILENAME = "cert.pem"
+# RSA-3072 with SHA-256: what the BSI (TR-02102-1) recommends for signatures beyond 2023, and
+# what every PDF viewer verifies (ECDSA support is patchier in older readers).
+RSA_KEY_BITS = 3072
+# id-kp-documentSigning (RFC 9336): the extended key usage meant for signing documents.
+DOCUMENT_SIGNING_EKU = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+
+
+def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
+    """Add a PAdES (B-B) certification signature that forbids any later change to the document.
+
+    The signature is invisible (the certificate's look does not depend on it) and appended as an
+    incremental update, so the rendered bytes stay untouched inside the signed file.
+
+    What ``pyhanko.sign.validation.validate_pdf_signature`` reports for the result: ``intact``
+    (the signed byte range hashes to the signed digest) and ``valid`` (the signature over that
+    digest verifies with the embedded certificate) are true. ``trusted`` is true only when the
+    validation context knows a trust root for the signer; a self-signed platform certificate is
+    deliberately not trusted by anyone, so integrity is the guarantee in that case, not identity.
+
+    Synchronous: pyHanko runs its own event loop here, so call it from a Celery task or other
+    sync code, not from inside a running event loop (an async view).
+    """
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    metadata = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        reason="Ausstellung des Zertifikats",
+    )
+    output = signers.sign_pdf(
+        writer, metadata, signer=signer, bytes_reserved=_bytes_reserved(signer)
+    )
+    return output.getvalue()
+
+
+def _bytes_reserved(signer: signers.Signer) -> int:
+    """Room for the CMS blob, sized from the certificates it embeds.
+
+    Without an explicit size pyHanko signs a dummy document first to measure, which doubles the
+    cost of every signature.
+    """
+    certs = [signer.signing_cert, *(signer.cert_registry or ())]
+    return 4096 + sum(len(cert.dump()) for cert in certs if cert is not None)
+
+
+class PlatformSigner(signers.SimpleSigner):
+    """pyHanko's in-memory signer, with the private key parsed once instead of per signature.
+
+    ``SimpleSigner.sign_raw`` re-loads the key from DER for every signature, and for RSA that
+    includes OpenSSL's key consistency check: about 150 ms, fifty times the signature itself.
+    RSA PKCS#1 v1.5 and ECDSA (what platform keys use) sign with the cached key; any other
+    mechanism falls back to pyHanko's own code.
+    """
+
+    @functools.cached_property
+    def _private_key(self):
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        key = self._private_key
+        digest = get_pyca_cryptography_hash(digest_algorithm)
+        if algorithm == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), digest)
+        if algorithm == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(digest))
+        return super().sign_raw(data, digest_algorithm)
+
+
+def load_platform_signer() -> PlatformSigner:
+    """The platform's signer, from settings; loaded once per process (and per configuration).
+
+    ``CERTIFICATE_SIGNING_KEY_FILE`` and ``CERTIFICATE_SIGNING_CERT_FILE`` (PEM) name the real
+    key and certificate; ``CERTIFICATE_SIGNING_CHAIN_FILE`` optionally adds the CA chain to embed,
+    ``CERTIFICATE_SIGNING_KEY_PASSPHRASE`` decrypts the key. When the key or certificate is unset
+    (embedded default, tests), a self-signed pair is created once in ``CERTIFICATE_SIGNING_DIR``.
+    """
+    from django.conf import settings
+
+    key_file = getattr(settings, "CERTIFICATE_SIGNING_KEY_FILE", "") or ""
+    cert_file = getattr(settings, "CERTIFICATE_SIGNING_CERT_FILE", "") or ""
+    signing_dir = getattr(settings, "CERTIFICATE_SIGNING_DIR", None) or (
+        Path(settings.MEDIA_ROOT).parent / "var" / "signing"
+    )
+    return _load_signer(
+        str(key_file),
+        str(cert_file),
+        str(getattr(settings, "CERTIFICATE_SIGNING_CHAIN_FILE", "") or ""),
+        getattr(settings, "CERTIFICATE_SIGNING_KEY_PASSPHRASE", "") or "",
+        str(signing_dir),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load_signer(
+    key_file: str, cert_file: str, chain_file: str, passphrase: str, signing_dir: str
+) -> PlatformSigner:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if bool(key_file) != bool(cert_file):
+        raise ImproperlyConfigured(
+            "Set both CERTIFICATE_SIGNING_KEY_FILE and CERTIFICATE_SIGNING_CERT_FILE, or neither."
+        )
+    if not key_file:
+        key_path, cert_path = ensure_self_signed_pair(Path(signing_dir))
+        key_file, cert_file, passphrase = str(key_path), str(cert_path), ""
+    loaded = signers.SimpleSigner.load(
+        key_file,
+        cert_file,
+        ca_chain_files=(chain_file,) if chain_file else None,
+        key_passphrase=passphrase.encode() if passphrase else None,
+    )
+    if loaded is None:  # pyHanko logs the cause and returns None instead of raising
+        raise ImproperlyConfigured(
+            f"Cannot load the certificate signing key {key_file!r} / certificate {cert_file!r}."
+        )
+    return PlatformSigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+    )
+
+
+def ensure_self_signed_pair(signing_dir: Path) -> tuple[Path, Path]:
+    """Return (key, certificate) paths under ``signing_dir``, generating them the first time.
+
+    Safe when several processes start at once: the pair is written to a temporary directory
+    and renamed into place in one step, so every process ends up using the same pair.
+    """
+    target = signing_dir / SELF_SIGNED_SUBDIR
+    key_path, cert_path = target / KEY_FILENAME, target / CERT_FILENAME
+    if key_path.exists() and cert_path.exists():
+        return key_path, cert_path
+
+    signing_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staging = Path(tempfile.mkdtemp(prefix=".self-signed-", dir=signing_dir))
+    try:
+        key_pem, cert_pem = _generate_self_signed()
+        key_fd = os.open(staging / KEY_FILENAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(key_fd, "wb") as handle:
+            handle.write(key_pem)
+        (staging / CERT_FILENAME).write_bytes(cert_pem)
+        try:
+            staging.rename(target)
+        except OSError:
+            # Another process won the race (the target exists and is not empty): use its pair.
+            if not (key_path.exists() and cert_path.exists()):
+                raise
+        else:
+            logger.warning(
+                "Generated a self-signed certificate signing key in %s. Signatures made with it "
+                "prove integrity only; configure CERTIFICATE_SIGNING_KEY_FILE and "
+                "CERTIFICATE_SIGNING_CERT_FILE in production.",
+                target,
+            )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return key_path, cert_path
+
+
+def _generate_self_signed() -> tuple[bytes, bytes]:
+    """An RSA key and a ten-year self-signed certificate fit for document signing (PEM)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Kommunal-Campus Zertifikatssignatur"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kommunal-Campus (selbstsigniert)"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    public_key = key.public_key()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,  # a.k.a. non-repudiation, what signature checks ask for
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING_EKU]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return key_pem, certificate.public_bytes(serialization.Encoding.PEM)

@@ -1,0 +1,68 @@
+"""Certificate test helpers: a complete snapshot with overridable fields, and a signer."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from PIL import Image, ImageDraw
+
+from certificates.rendering import CertificateSnapshot, load_platform_signer
+
+VERIFY_URL = "https://campus.example.org/zertifikate/pruefen/Q7XK-M2PA-9TVD/"
+
+
+def _logo() -> bytes:
+    image = Image.new("RGB", (300, 90), "white")
+    ImageDraw.Draw(image).rectangle((0, 0, 90, 90), fill="#004b87")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_snapshot(**overrides) -> CertificateSnapshot:
+    """A realistic certificate; pass any field to change it."""
+    fields = {
+        "serial": "KDSR-2026-000123",
+        "code": "Q7XK-M2PA-9TVD",
+        "learner_name": "Łukasz Żółć",
+        "course_title": "Digitale Verwaltung: Onlinezugangsgesetz in der Praxis",
+        "content_revision": "Revision 42 vom 12.03.2026",
+        "modules": (
+            "Grundlagen des OZG 2.0",
+            "Barrierefreie Formulare",
+            "Datenschutz im Bürgerservice",
+            "Registermodernisierung",
+            "Abschlussprüfung",
+        ),
+        "hours": Decimal("8.5"),
+        "issued_on": date(2026, 3, 12),
+        "valid_until": date(2029, 3, 31),
+        "issuer_name": "Kompetenzzentrum Digitale Städte und Regionen",
+        "signatory_name": "Dr. Růžena Dvořáková",
+        "signatory_role": "Leiterin des Kompetenzzentrums",
+        "wording": "hat erfolgreich an der folgenden Qualifizierung teilgenommen:",
+        "colour": "#004b87",
+        "logo": _logo(),
+        "verify_url": VERIFY_URL,
+        "language": "de",
+    }
+    fields.update(overrides)
+    return CertificateSnapshot(**fields)
+
+
+@pytest.fixture(scope="session")
+def signing_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing")
+
+
+@pytest.fixture(scope="session")
+def platform_signer(signing_dir):
+    """The self-signed platform signer, generated once per test session in a temporary dir."""
+    with override_settings(
+        CERTIFICATE_SIGNING_KEY_FILE="",
+        CERTIFICATE_SIGNING_CERT_FILE="",
+        CERTIFICATE_SIGNING_DIR=signing_dir,
+    ):
+        return load_platform_signer()
