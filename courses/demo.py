@@ -23,6 +23,7 @@ from .models import (
     SecondTrainerApprovalTask,
     Topic,
 )
+from .quiz import question_data_with_ids
 
 CONTENT_DIR = Path(__file__).resolve().parent / "seed_content"
 COURSE_FILES = ["datenmanagement.json", "cdo_rolle.json", "it_beschaffung.json"]
@@ -119,7 +120,9 @@ def _seed_course(
                 title=quiz_data["title"],
                 slug=quiz_data["slug"],
                 intro=quiz_data["intro"],
-                questions=quiz_data["questions"],
+                questions=question_data_with_ids(
+                    quiz_data["questions"], f"seed/{quiz_data['slug']}"
+                ),
                 pass_mark=quiz_data["pass_mark"],
                 attempt_limit=quiz_data["attempt_limit"],
                 shuffle=quiz_data["shuffle"],

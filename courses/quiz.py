@@ -133,3 +133,28 @@ def grade(stream, answers: Mapping[str, Iterable[str]]) -> QuizResult:
     total = len(results)
     score = round(100 * correct_count / total) if total else 0
     return QuizResult(score, correct_count, total, tuple(results))
+
+
+def question_data_with_ids(questions: list[dict], namespace: str) -> list[dict]:
+    """Give raw question data (seed files, imports) stable block ids.
+
+    Wagtail stores list items without ids when raw data is saved untouched, and then invents new
+    ids on every load, so answers (which refer to option ids) would never match. Ids are derived
+    from ``namespace`` and the position, so re-importing the same file yields the same ids.
+    """
+    import uuid
+
+    def make_id(*parts) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(map(str, (namespace, *parts)))))
+
+    result = []
+    for index, question in enumerate(questions):
+        value = dict(question["value"])
+        for list_field in ("choices", "accepted_answers"):
+            if list_field in value:
+                value[list_field] = [
+                    {"type": "item", "value": item, "id": make_id(index, list_field, position)}
+                    for position, item in enumerate(value[list_field])
+                ]
+        result.append({"type": question["type"], "value": value, "id": make_id(index)})
+    return result

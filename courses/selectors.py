@@ -69,3 +69,31 @@ def course_content_revision(course: CoursePage) -> Revision | None:
         .aggregate(latest=Max("live_revision_id"))["latest"]
     )
     return Revision.objects.filter(pk=latest).first() if latest else None
+
+
+@dataclass(frozen=True)
+class CourseRequirements:
+    """What completing a course takes, read from its live pages."""
+
+    required_lesson_ids: tuple[int, ...]
+    lesson_ids: tuple[int, ...]
+    final_quiz_pass_marks: dict
+    item_ids: tuple[int, ...]
+
+    @property
+    def total_required(self) -> int:
+        return len(self.required_lesson_ids) + len(self.final_quiz_pass_marks)
+
+
+def course_requirements(course: CoursePage, outline: list[OutlineModule] | None = None):
+    """Required lessons and final quizzes (with pass marks) of a course, in tree order."""
+    outline = outline if outline is not None else course_outline(course)
+    items = [item for module in outline for item in module.items]
+    lessons = [item for item in items if isinstance(item, LessonPage)]
+    quizzes = [item for item in items if isinstance(item, QuizPage) and item.is_final]
+    return CourseRequirements(
+        required_lesson_ids=tuple(lesson.pk for lesson in lessons if lesson.is_required),
+        lesson_ids=tuple(lesson.pk for lesson in lessons),
+        final_quiz_pass_marks={quiz.pk: (quiz.pass_mark or course.pass_mark) for quiz in quizzes},
+        item_ids=tuple(item.pk for item in items),
+    )

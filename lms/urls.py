@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .views import learning, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -33,11 +34,26 @@ account_patterns = [
     ),
 ]
 
+learning_patterns = [
+    path("", learning.dashboard, name="learning_dashboard"),
+    path("kurs/<int:course_id>/einschreiben/", learning.enrol, name="learning_enrol"),
+    path("kurs/<int:course_id>/austragen/", learning.withdraw, name="learning_withdraw"),
+    path(
+        "lektion/<int:lesson_id>/erledigt/", learning.lesson_mark_done, name="learning_lesson_done"
+    ),
+    path("lektion/<int:lesson_id>/aktiv/", learning.lesson_heartbeat, name="learning_heartbeat"),
+    path("quiz/<int:quiz_id>/starten/", learning.quiz_start, name="learning_quiz_start"),
+    path("versuch/<int:attempt_id>/abgeben/", learning.quiz_submit, name="learning_quiz_submit"),
+    path("versuch/<int:attempt_id>/", learning.attempt_result, name="learning_attempt_result"),
+    path("statistik/kurs/<int:course_id>/", statistics.course_statistics, name="course_statistics"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("sprache/", views.language_switch, name="language_switch"),
     path("konto/", include(account_patterns)),
+    path("lernen/", include(learning_patterns)),
     path("organisationen/", views.organisation_list, name="organisation_list"),
     path("organisationen/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("django-admin/", admin.site.urls),

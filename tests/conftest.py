@@ -8,6 +8,8 @@ from django.core.cache import cache
 from lms.models import Membership, Organisation
 from tests.factories import make_member, make_organisation
 
+pytest_plugins = ["tests.courses.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

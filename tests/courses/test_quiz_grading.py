@@ -3,7 +3,7 @@
 import pytest
 
 from courses.quiz import grade, normalise_short_answer, present_questions
-from tests.courses.conftest import quiz_of
+from tests.courses.fixtures import quiz_of
 
 
 def _answers(quiz, picks):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, QuizPage
-from tests.courses.conftest import quiz_of
+from tests.courses.fixtures import quiz_of
 from tests.factories import UserFactory
 
 

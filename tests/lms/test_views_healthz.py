@@ -21,7 +21,7 @@ def test_healthz_ok(client, settings):
 def test_healthz_database_down_is_503(client, settings):
     """A failing database turns the answer into 503 and says which part failed."""
     settings.CELERY_BROKER_URL = ""
-    with mock.patch("lms.views._check_database", side_effect=ConnectionError("down")):
+    with mock.patch("lms.views.accounts._check_database", side_effect=ConnectionError("down")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["checks"]["database"].startswith("error")

@@ -7,7 +7,7 @@ looks up an organisation, person or record of another body by id without it.
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Length, Substr
 
-from .models import Membership, Organisation, OrganisationUserObjectPermission, User
+from ..models import Membership, Organisation, OrganisationUserObjectPermission, User
 
 
 def organisations_visible_to(user: User, *, perm: str = "view_hr_records") -> QuerySet:

@@ -5,6 +5,7 @@ from wagtail.models import Site
 
 from courses.demo import catalogue_page, seed_courses
 from courses.models import CourseOutcome, CoursePage, LessonPage, ModulePage, QuizPage, Topic
+from courses.quiz import question_data_with_ids
 from lms.models import User
 from tests.factories import UserFactory
 
@@ -98,7 +99,11 @@ def course(catalogue, topic, trainer):
     )
     module.add_child(instance=lesson)
     publish(lesson)
-    quiz = QuizPage(title="Abschlusstest", slug="abschlusstest", questions=QUESTIONS)
+    quiz = QuizPage(
+        title="Abschlusstest",
+        slug="abschlusstest",
+        questions=question_data_with_ids(QUESTIONS, "tests/abschlusstest"),
+    )
     module.add_child(instance=quiz)
     publish(quiz)
     return course

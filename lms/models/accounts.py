@@ -1,4 +1,4 @@
-"""Learning-core models: accounts and the organisation tree.
+"""Accounts and the organisation tree.
 
 Organisations form a tree (Land > Kreis / kreisfreie Stadt > Gemeinde > Amt / Fachbereich) stored
 as a materialised path (django-treebeard), so "this unit and everything below it" is one
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
-from .managers import UserManager
+from ..managers import UserManager
 
 AGS_PATTERN = re.compile(r"^\d{8}$")
 LAND_CODES = {f"{number:02d}" for number in range(1, 17)}

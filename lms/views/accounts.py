@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .forms import EmailAuthenticationForm, ProfileForm
-from .models import Membership
+from .. import selectors, services
+from ..forms import EmailAuthenticationForm, ProfileForm
+from ..models import Membership
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -121,7 +121,7 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    from .celery import app
+    from ..celery import app
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

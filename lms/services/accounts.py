@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .models import JobProfile, Membership, Organisation, User
+from ..models import JobProfile, Membership, Organisation, User
 
 
 def _sync_role_permissions(*, user: User, organisation: Organisation, role: str | None) -> None:

@@ -1,0 +1,30 @@
+"""Models of the learning core: accounts and organisations, enrolment and progress."""
+
+from .accounts import (
+    AGS_PATTERN,
+    LAND_CODES,
+    JobProfile,
+    Membership,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    OrganisationUserObjectPermission,
+    User,
+    validate_ags,
+)
+from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
+
+__all__ = [
+    "AGS_PATTERN",
+    "LAND_CODES",
+    "Enrolment",
+    "JobProfile",
+    "LearningStatement",
+    "LessonProgress",
+    "Membership",
+    "Organisation",
+    "OrganisationGroupObjectPermission",
+    "OrganisationUserObjectPermission",
+    "QuizAttempt",
+    "User",
+    "validate_ags",
+]

@@ -1,0 +1,199 @@
+"""Enrolment, lesson progress, quiz attempts and the learning record.
+
+Content lives in Wagtail pages (``courses``); rows here point at those pages but keep what a
+learner did even when a trainer later edits or deletes a lesson (``SET_NULL`` plus a copied
+title). Completion is decided by ``lms.services.learning`` only.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Enrolment(models.Model):
+    """A person taking one course (self-enrolled or assigned by HR)."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-enrolled")
+        ASSIGNED = "assigned", _("Assigned")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("Person"),
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("Course"),
+    )
+    cycle = models.PositiveSmallIntegerField(
+        _("Cycle"), default=1, help_text=_("Counts recertifications of the same course.")
+    )
+    source = models.CharField(
+        _("Source"), max_length=12, choices=Source.choices, default=Source.SELF
+    )
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    due_date = models.DateField(_("Due date"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("Enrolled at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("Completed at"), null=True, blank=True)
+    last_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Last opened page"),
+    )
+    content_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Content version at completion"),
+    )
+
+    class Meta:
+        verbose_name = _("Enrolment")
+        verbose_name_plural = _("Enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "cycle"], name="enrolment_user_course_cycle_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.course_id} ({self.status})"
+
+
+class LessonProgress(models.Model):
+    """What one learner did with one lesson: opened, time on task, completed."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lesson_title = models.CharField(max_length=255)
+    first_opened_at = models.DateTimeField(default=timezone.now)
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Lesson progress")
+        verbose_name_plural = _("Lesson progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "lesson"], name="progress_enrolment_lesson_unique"
+            ),
+        ]
+
+
+class QuizAttempt(models.Model):
+    """One attempt at a quiz. Submitting flips ``in_progress`` to ``submitted`` exactly once."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_attempts")
+    quiz = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    quiz_title = models.CharField(max_length=255)
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    seed = models.CharField(max_length=32)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    question_results = models.JSONField(default=dict, blank=True)
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(default=False)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Quiz attempt")
+        verbose_name_plural = _("Quiz attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "quiz", "number"], name="attempt_enrolment_quiz_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_title} #{self.number} ({self.status})"
+
+
+class LearningStatement(models.Model):
+    """An append-only, xAPI-shaped record of a learning event (actor, verb, object, result),
+    ready to be forwarded to a Learning Record Store."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verb = models.URLField(max_length=200)
+    object_id = models.URLField(max_length=500)
+    object_name = models.CharField(max_length=255)
+    result = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Learning record statement")
+        verbose_name_plural = _("Learning record")
+        ordering = ["timestamp", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb.rsplit('/', 1)[-1]} {self.object_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Learning record statements are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Learning record statements are append-only.")
+
+    def as_xapi(self) -> dict:
+        """The statement in xAPI 1.0.3 JSON form."""
+        statement = {
+            "id": f"urn:kommunal-campus:statement:{self.pk}",
+            "actor": {
+                "objectType": "Agent",
+                "account": {"homePage": settings.SITE_URL, "name": str(self.actor_id)},
+            },
+            "verb": {"id": self.verb, "display": {"de-DE": self.verb.rsplit("/", 1)[-1]}},
+            "object": {
+                "objectType": "Activity",
+                "id": self.object_id,
+                "definition": {"name": {"de-DE": self.object_name}},
+            },
+            "timestamp": self.timestamp.isoformat(),
+        }
+        if self.result:
+            statement["result"] = self.result
+        if self.context:
+            statement["context"] = self.context
+        return statement

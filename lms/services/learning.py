@@ -1,0 +1,330 @@
+"""Enrolment, progress, quizzes and completion: every write of the learner journey.
+
+Rules are decided here, on the server, never from what the browser sends: a lesson counts only
+when it is a live lesson of a course the person is actively enrolled in; a quiz is graded from
+the stored questions; a course completes only when ``completion_rule_met`` holds. "Only once"
+guarantees rest on conditional UPDATEs and unique constraints, so they also hold on SQLite where
+``select_for_update`` does nothing.
+"""
+
+import secrets
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.dispatch import Signal
+from django.utils import timezone
+from wagtail.models import Page
+
+from courses.models import CoursePage, LessonPage, QuizPage
+from courses.quiz import grade
+from courses.selectors import course_content_revision, course_requirements
+
+from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
+
+# Sent inside the completing transaction with ``enrolment``. Certificates connect here; receivers
+# must queue work with ``transaction.on_commit`` so a rollback leaves nothing behind.
+enrolment_completed = Signal()
+
+HEARTBEAT_CAP_SECONDS = 60
+HEARTBEAT_GAP_SECONDS = 120
+
+VERB = "http://adlnet.gov/expapi/verbs/"
+
+
+class LearningError(Exception):
+    """A request the rules do not allow; views turn it into a 4xx with this message."""
+
+    status = 400
+
+
+class NotEnrolled(LearningError):
+    status = 404
+
+
+class AttemptLimitReached(LearningError):
+    status = 409
+
+
+class AttemptClosed(LearningError):
+    status = 409
+
+
+class CompletionRuleNotMet(LearningError):
+    status = 409
+
+
+def _activity_id(page: Page) -> str:
+    return f"{settings.SITE_URL}/xapi/activities/page/{page.pk}"
+
+
+def statement_record(*, actor: User, verb: str, page: Page, result=None, context=None):
+    """Append one xAPI-shaped statement to the learning record."""
+    return LearningStatement.objects.create(
+        actor=actor,
+        verb=VERB + verb,
+        object_id=_activity_id(page),
+        object_name=page.title[:255],
+        result=result or {},
+        context=context or {},
+    )
+
+
+def _course_context(enrolment: Enrolment) -> dict:
+    return {"contextActivities": {"parent": [{"id": _activity_id(enrolment.course)}]}}
+
+
+@transaction.atomic
+def enrolment_create(
+    *, user: User, course: CoursePage, source: str = Enrolment.Source.SELF, due_date=None
+) -> Enrolment:
+    """Enrol ``user`` in ``course`` (idempotent). A withdrawn enrolment is reactivated with its
+    progress intact; a completed one is returned unchanged."""
+    if not course.live:
+        raise NotEnrolled("course not published")
+    enrolment = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+    if enrolment is None:
+        try:
+            with transaction.atomic():
+                enrolment = Enrolment.objects.create(
+                    user=user, course=course, source=source, due_date=due_date
+                )
+        except IntegrityError:  # a parallel request enrolled first
+            return Enrolment.objects.get(user=user, course=course, cycle=1)
+        statement_record(actor=user, verb="registered", page=course)
+        return enrolment
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        enrolment.status = Enrolment.Status.ACTIVE
+        enrolment.save(update_fields=["status"])
+        statement_record(actor=user, verb="registered", page=course)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
+    """Leave a course; progress is kept in case the person comes back. Completed enrolments
+    and HR assignments stay (an assignment is withdrawn by HR)."""
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise LearningError("only active enrolments can be withdrawn")
+    if enrolment.source == Enrolment.Source.ASSIGNED:
+        raise LearningError("assigned courses cannot be left")
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.save(update_fields=["status"])
+    statement_record(actor=enrolment.user, verb="exited", page=enrolment.course)
+    return enrolment
+
+
+def _check_page_in_course(enrolment: Enrolment, page: Page, model) -> None:
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise NotEnrolled("not enrolled")
+    specific_class = page.specific_class
+    if not (
+        specific_class is not None
+        and issubclass(specific_class, model)
+        and page.live
+        and page.path.startswith(enrolment.course.path)
+    ):
+        raise NotEnrolled("page is not part of this course")
+
+
+@transaction.atomic
+def lesson_open(*, enrolment: Enrolment, lesson: Page) -> LessonProgress:
+    """Record that a lesson was opened (first time only) and remember it for "resume"."""
+    _check_page_in_course(enrolment, lesson, LessonPage)
+    progress, created = LessonProgress.objects.get_or_create(
+        enrolment=enrolment, lesson=lesson, defaults={"lesson_title": lesson.title[:255]}
+    )
+    if enrolment.last_page_id != lesson.pk:
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_page=lesson)
+        enrolment.last_page_id = lesson.pk
+    if created:
+        statement_record(
+            actor=enrolment.user,
+            verb="experienced",
+            page=lesson,
+            context=_course_context(enrolment),
+        )
+    return progress
+
+
+@transaction.atomic
+def lesson_heartbeat(*, enrolment: Enrolment, lesson: Page, now=None) -> LessonProgress:
+    """Add coarse active time: the time since the previous beat, capped at a minute, and
+    nothing after a long gap (a tab left open overnight does not count)."""
+    _check_page_in_course(enrolment, lesson, LessonPage)
+    now = now or timezone.now()
+    progress = lesson_open(enrolment=enrolment, lesson=lesson)
+    added = 0
+    if progress.last_heartbeat_at:
+        gap = (now - progress.last_heartbeat_at).total_seconds()
+        if 0 < gap <= HEARTBEAT_GAP_SECONDS:
+            added = int(min(gap, HEARTBEAT_CAP_SECONDS))
+    progress.last_heartbeat_at = now
+    progress.active_seconds += added
+    progress.save(update_fields=["last_heartbeat_at", "active_seconds"])
+    return progress
+
+
+@transaction.atomic
+def lesson_complete(*, enrolment: Enrolment, lesson: Page) -> LessonProgress:
+    """Mark a lesson done (idempotent) and complete the course if that was the last step."""
+    progress = lesson_open(enrolment=enrolment, lesson=lesson)
+    if progress.completed_at is None:
+        revision_id = lesson.live_revision_id
+        updated = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+            completed_at=timezone.now(), revision_id=revision_id
+        )
+        if updated:
+            progress.refresh_from_db()
+            statement_record(
+                actor=enrolment.user,
+                verb="completed",
+                page=lesson,
+                context=_course_context(enrolment),
+            )
+            enrolment_try_complete(enrolment=enrolment)
+    return progress
+
+
+def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
+    """Return the open attempt or start the next one, within the quiz's attempt limit."""
+    _check_page_in_course(enrolment, quiz, QuizPage)
+    quiz = quiz.specific
+    open_attempt = QuizAttempt.objects.filter(
+        enrolment=enrolment, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
+    ).first()
+    if open_attempt:
+        return open_attempt
+    enrolment.refresh_from_db(fields=["status"])
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise AttemptClosed("the course is already completed")
+    if QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz, passed=True).exists():
+        raise AttemptClosed("the quiz is already passed")
+    used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
+    if used >= quiz.attempt_limit:
+        raise AttemptLimitReached("no attempts left")
+    try:
+        with transaction.atomic():
+            return QuizAttempt.objects.create(
+                enrolment=enrolment,
+                quiz=quiz,
+                quiz_title=quiz.title[:255],
+                number=used + 1,
+                seed=secrets.token_hex(8),
+                pass_mark=quiz.effective_pass_mark(),
+                revision_id=quiz.live_revision_id,
+            )
+    except IntegrityError:  # two tabs started at once: both continue the same attempt
+        return QuizAttempt.objects.get(enrolment=enrolment, quiz=quiz, number=used + 1)
+
+
+def _normalise_answers(answers: Mapping) -> dict:
+    return {str(key): sorted(str(v) for v in values) for key, values in answers.items()}
+
+
+@transaction.atomic
+def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttempt:
+    """Grade and close an attempt exactly once. A repeated submit of the same answers (double
+    click, retry) returns the stored result; different answers to a closed attempt are refused."""
+    answers = _normalise_answers(answers)
+    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
+    if quiz is None:
+        raise AttemptClosed("the quiz no longer exists")
+    result = grade(quiz.questions, answers)
+    known_ids = {child.id for child in quiz.questions}
+    stored_answers = {qid: values for qid, values in answers.items() if qid in known_ids}
+    passed = result.passed(attempt.pass_mark or quiz.effective_pass_mark())
+    updated = QuizAttempt.objects.filter(
+        pk=attempt.pk, status=QuizAttempt.Status.IN_PROGRESS
+    ).update(
+        status=QuizAttempt.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        answers=stored_answers,
+        question_results={question.id: question.correct for question in result.questions},
+        score_percent=result.score_percent,
+        passed=passed,
+    )
+    attempt.refresh_from_db()
+    if not updated:
+        if attempt.answers == stored_answers:
+            return attempt
+        raise AttemptClosed("this attempt has already been submitted")
+    enrolment = attempt.enrolment
+    score = {
+        "scaled": result.score_percent / 100,
+        "raw": result.score_percent,
+        "min": 0,
+        "max": 100,
+    }
+    context = _course_context(enrolment)
+    statement_record(
+        actor=enrolment.user, verb="attempted", page=quiz, result={"score": score}, context=context
+    )
+    statement_record(
+        actor=enrolment.user,
+        verb="passed" if passed else "failed",
+        page=quiz,
+        result={"score": score, "success": passed, "completion": True},
+        context=context,
+    )
+    if passed:
+        enrolment_try_complete(enrolment=enrolment)
+    return attempt
+
+
+def active_minutes(enrolment: Enrolment) -> int:
+    seconds = enrolment.lesson_progress.aggregate(total=Sum("active_seconds"))["total"] or 0
+    return seconds // 60
+
+
+def completion_rule_met(enrolment: Enrolment) -> bool:
+    """All required live lessons done, every final quiz passed at its pass mark, and the
+    course's optional minimum learning time reached. Lessons deleted later do not count."""
+    course = enrolment.course
+    requirements = course_requirements(course)
+    done = set(
+        enrolment.lesson_progress.filter(
+            completed_at__isnull=False, lesson_id__in=requirements.required_lesson_ids
+        ).values_list("lesson_id", flat=True)
+    )
+    if done != set(requirements.required_lesson_ids):
+        return False
+    passed_quizzes = set(
+        enrolment.quiz_attempts.filter(
+            passed=True, quiz_id__in=list(requirements.final_quiz_pass_marks)
+        ).values_list("quiz_id", flat=True)
+    )
+    if passed_quizzes != set(requirements.final_quiz_pass_marks):
+        return False
+    return not (course.minimum_minutes and active_minutes(enrolment) < course.minimum_minutes)
+
+
+def enrolment_try_complete(*, enrolment: Enrolment) -> bool:
+    """Complete the enrolment if the rule now holds; quietly do nothing otherwise."""
+    if enrolment.status != Enrolment.Status.ACTIVE or not completion_rule_met(enrolment):
+        return False
+    return enrolment_complete(enrolment=enrolment)
+
+
+@transaction.atomic
+def enrolment_complete(*, enrolment: Enrolment) -> bool:
+    """Mark the enrolment completed, once. Returns True only for the call that completed it.
+
+    The conditional UPDATE is the "only once" guarantee (concurrent calls: one wins). Receivers
+    of ``enrolment_completed`` (certificate issuance) run in this same transaction.
+    """
+    if not completion_rule_met(enrolment):
+        raise CompletionRuleNotMet("the completion rule does not hold yet")
+    revision = course_content_revision(enrolment.course)
+    now = timezone.now()
+    updated = Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.ACTIVE).update(
+        status=Enrolment.Status.COMPLETED, completed_at=now, content_revision=revision
+    )
+    if not updated:
+        return False
+    enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
+    enrolment.content_revision = revision
+    statement_record(actor=enrolment.user, verb="completed", page=enrolment.course)
+    enrolment_completed.send(sender=Enrolment, enrolment=enrolment)
+    return True

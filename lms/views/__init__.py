@@ -1,0 +1,22 @@
+"""Views of the learning core: accounts and organisations (``accounts``), the learner journey
+(``learning``) and trainer statistics (``statistics``)."""
+
+from .accounts import (
+    LoginView,
+    healthz,
+    home,
+    language_switch,
+    organisation_detail,
+    organisation_list,
+    profile,
+)
+
+__all__ = [
+    "LoginView",
+    "healthz",
+    "home",
+    "language_switch",
+    "organisation_detail",
+    "organisation_list",
+    "profile",
+]

@@ -1,0 +1,219 @@
+"""The learner journey: enrol, learn lessons, take quizzes, see progress.
+
+Course, lesson and quiz pages keep their Wagtail URLs; for signed-in learners
+``lms.wagtail_hooks`` hands them to the ``serve_*`` functions here, which add progress and
+actions. Every write goes through ``lms.services.learning``; a rule violation becomes a 4xx.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import CoursePage, LessonPage, QuizPage
+from courses.quiz import grade, present_questions
+
+from ..models import Enrolment, QuizAttempt
+from ..selectors import learning as learning_selectors
+from ..services import learning as learning_services
+from ..services.learning import LearningError
+
+
+def _error_response(request, error: LearningError) -> HttpResponse:
+    messages_by_type = {
+        learning_services.NotEnrolled: _("You are not enrolled in this course."),
+        learning_services.AttemptLimitReached: _("You have used all attempts for this quiz."),
+        learning_services.AttemptClosed: _("This attempt has already been submitted."),
+        learning_services.CompletionRuleNotMet: _("Not all requirements are met yet."),
+    }
+    text = messages_by_type.get(type(error), _("This action is not possible."))
+    if error.status == 404:
+        raise Http404(text)
+    return render(request, "lms/error.html", {"message": text}, status=error.status)
+
+
+def _active_enrolment(user, course) -> Enrolment:
+    enrolment = learning_selectors.enrolment_for(user, course)
+    if enrolment is None:
+        raise Http404(_("You are not enrolled in this course."))
+    return enrolment
+
+
+# --- Pages served for learners (called from the before_serve_page hook) ---------------------
+
+
+def serve_course_page(request: HttpRequest, page: CoursePage) -> HttpResponse:
+    enrolment = learning_selectors.enrolment_for(request.user, page)
+    context = page.get_context(request)
+    context.update({"enrolment": enrolment})
+    return TemplateResponse(request, "lms/course_page.html", context)
+
+
+def serve_lesson_page(request: HttpRequest, page: LessonPage) -> HttpResponse | None:
+    enrolment = learning_selectors.enrolment_for(request.user, page.get_course())
+    if enrolment is None:
+        return None  # visitors read the public page
+    learning_services.lesson_open(enrolment=enrolment, lesson=page)
+    navigation = learning_selectors.lesson_navigation(enrolment, page)
+    context = page.get_context(request)
+    context.update(
+        {
+            "enrolment": enrolment,
+            "nav": navigation,
+            "is_done": page.pk in navigation.state.done_lesson_ids,
+        }
+    )
+    return TemplateResponse(request, "lms/lesson_page.html", context)
+
+
+def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None:
+    enrolment = learning_selectors.enrolment_for(request.user, page.get_course())
+    if enrolment is None:
+        return None
+    attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
+    submitted = [a for a in attempts if a.status == QuizAttempt.Status.SUBMITTED]
+    context = page.get_context(request)
+    context.update(
+        {
+            "enrolment": enrolment,
+            "attempts": submitted,
+            "open_attempt": open_attempt,
+            "questions": present_questions(
+                page.questions, shuffle=page.shuffle, seed=open_attempt.seed
+            )
+            if open_attempt
+            else [],
+            "best_score": max((a.score_percent or 0 for a in submitted), default=None),
+            "has_passed": any(a.passed for a in submitted),
+            "attempts_left": max(page.attempt_limit - len(attempts), 0),
+            "nav": learning_selectors.lesson_navigation(enrolment, page),
+        }
+    )
+    return TemplateResponse(request, "lms/quiz_page.html", context)
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrolment = learning_services.enrolment_create(user=request.user, course=course)
+    if request.htmx:
+        return render(
+            request, "lms/partials/enrol_panel.html", {"page": course, "enrolment": enrolment}
+        )
+    messages.success(request, _("You are enrolled. Have fun learning!"))
+    return HttpResponseRedirect(course.url)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrolment = _active_enrolment(request.user, course)
+    try:
+        learning_services.enrolment_withdraw(enrolment=enrolment)
+    except LearningError as error:
+        return _error_response(request, error)
+    if request.htmx:
+        return render(request, "lms/partials/enrol_panel.html", {"page": course, "enrolment": None})
+    messages.success(request, _("You have left the course. Your progress is kept."))
+    return HttpResponseRedirect(course.url)
+
+
+@login_required
+@require_POST
+def lesson_mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    enrolment = _active_enrolment(request.user, lesson.get_course())
+    try:
+        learning_services.lesson_complete(enrolment=enrolment, lesson=lesson)
+    except LearningError as error:
+        return _error_response(request, error)
+    navigation = learning_selectors.lesson_navigation(enrolment, lesson)
+    if request.htmx:
+        context = {"page": lesson, "enrolment": enrolment, "nav": navigation, "is_done": True}
+        return render(request, "lms/partials/lesson_done.html", context)
+    return HttpResponseRedirect(navigation.next.url if navigation.next else lesson.url)
+
+
+@login_required
+@require_POST
+def lesson_heartbeat(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    enrolment = _active_enrolment(request.user, lesson.get_course())
+    try:
+        learning_services.lesson_heartbeat(enrolment=enrolment, lesson=lesson)
+    except LearningError as error:
+        return _error_response(request, error)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    enrolment = _active_enrolment(request.user, quiz.get_course())
+    try:
+        learning_services.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
+    except LearningError as error:
+        return _error_response(request, error)
+    return HttpResponseRedirect(quiz.url + "#quiz-form")
+
+
+def _own_attempt(request, attempt_id: int) -> QuizAttempt:
+    return get_object_or_404(
+        QuizAttempt.objects.select_related("enrolment__course"),
+        pk=attempt_id,
+        enrolment__user=request.user,
+    )
+
+
+@login_required
+@require_POST
+def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    answers = {
+        key.removeprefix("q-"): request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("q-")
+    }
+    try:
+        learning_services.quiz_attempt_submit(attempt=attempt, answers=answers)
+    except LearningError as error:
+        return _error_response(request, error)
+    return redirect("learning_attempt_result", attempt_id=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.status != QuizAttempt.Status.SUBMITTED:
+        raise Http404
+    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
+    result = grade(quiz.questions, attempt.answers) if quiz else None
+    attempts_used = QuizAttempt.objects.filter(
+        enrolment=attempt.enrolment, quiz_id=attempt.quiz_id
+    ).count()
+    context = {
+        "attempt": attempt,
+        "quiz": quiz,
+        "result": result,
+        "enrolment": attempt.enrolment,
+        "attempts_left": max((quiz.attempt_limit if quiz else 0) - attempts_used, 0),
+    }
+    return render(request, "lms/attempt_result.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """ "Mein Lernen": courses in progress, due dates, completed courses."""
+    return render(request, "lms/dashboard.html", learning_selectors.learner_dashboard(request.user))

@@ -1,0 +1,28 @@
+"""Trainer statistics per course (aggregated only)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from courses.models import CoursePage
+
+from ..selectors.statistics import course_statistics as compute_statistics
+
+
+def _may_see_statistics(user, course: CoursePage) -> bool:
+    if user.is_superuser:
+        return True
+    through = CoursePage.responsible_trainers.through
+    return through.objects.filter(coursepage_id=course.pk, user_id=user.pk).exists()
+
+
+@login_required
+@require_GET
+def course_statistics(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Only the course's responsible trainers (and operators) see its figures; others get 404."""
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if not _may_see_statistics(request.user, course):
+        raise Http404
+    context = {"course": course, "stats": compute_statistics(course)}
+    return render(request, "lms/course_statistics.html", context)

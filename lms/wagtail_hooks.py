@@ -1,0 +1,23 @@
+"""Wagtail hooks of the learning core: signed-in learners get course, lesson and quiz pages
+with their progress and actions, at the pages' own URLs."""
+
+from wagtail import hooks
+
+from courses.models import CoursePage, LessonPage, QuizPage
+
+from .views import learning
+
+
+@hooks.register("before_serve_page")
+def serve_learning_pages(page, request, serve_args, serve_kwargs):
+    if request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
+        return None
+    if isinstance(page, CoursePage):
+        return learning.serve_course_page(request, page)
+    if not request.user.is_authenticated:
+        return None
+    if isinstance(page, LessonPage):
+        return learning.serve_lesson_page(request, page)
+    if isinstance(page, QuizPage):
+        return learning.serve_quiz_page(request, page)
+    return None
