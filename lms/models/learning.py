@@ -106,6 +106,9 @@ class LessonProgress(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.lesson_title} ({self.enrolment_id})"
+
 
 class QuizAttempt(models.Model):
     """One attempt at a quiz. Submitting flips ``in_progress`` to ``submitted`` exactly once."""
