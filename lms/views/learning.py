@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CoursePage, LessonPage, QuizPage
 from courses.quiz import grade, present_questions
+from courses.selectors import course_outline
 
 from ..models import Enrolment, QuizAttempt
 from ..selectors import learning as learning_selectors
@@ -99,15 +100,18 @@ def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None
 # --- Actions ---------------------------------------------------------------------------------
 
 
+def _enrol_panel(request, course: CoursePage, enrolment) -> HttpResponse:
+    context = {"page": course, "enrolment": enrolment, "outline": course_outline(course)}
+    return render(request, "lms/partials/enrol_panel.html", context)
+
+
 @login_required
 @require_POST
 def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     enrolment = learning_services.enrolment_create(user=request.user, course=course)
     if request.htmx:
-        return render(
-            request, "lms/partials/enrol_panel.html", {"page": course, "enrolment": enrolment}
-        )
+        return _enrol_panel(request, course, enrolment)
     messages.success(request, _("You are enrolled. Have fun learning!"))
     return HttpResponseRedirect(course.url)
 
@@ -122,7 +126,7 @@ def withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
     except LearningError as error:
         return _error_response(request, error)
     if request.htmx:
-        return render(request, "lms/partials/enrol_panel.html", {"page": course, "enrolment": None})
+        return _enrol_panel(request, course, None)
     messages.success(request, _("You have left the course. Your progress is kept."))
     return HttpResponseRedirect(course.url)
 

@@ -20,6 +20,7 @@ def test_course_page_offers_enrolment_to_signed_in_person(client, learner, cours
     response = client.post(reverse("learning_enrol", args=[course.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Sie sind in diesem Kurs eingeschrieben" in response.content.decode()
+    assert f'href="{lessons_of(course)[0].url}"' in response.content.decode()
     assert Enrolment.objects.filter(user=learner, course=course).count() == 1
 
 

@@ -1,0 +1,137 @@
+"""A learner's whole journey in the browser, by visible labels and roles only:
+catalogue → enrol → every lesson → fail the quiz → pass it (keyboard only) → course completed."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import CoursePage, QuizPage
+from lms.management.commands.seed_demo import DEMO_PASSWORD
+from lms.models import Enrolment, LearningStatement
+from tests.browser.conftest import format_violations, login
+
+pytestmark = pytest.mark.browser
+COURSE = "Herstellerneutrale IT-Beschaffung"
+
+
+def _correct_answers(course):
+    quiz = QuizPage.objects.live().descendant_of(course).get()
+    answers = []
+    for child in quiz.questions:
+        value = child.value
+        if child.block_type in ("single_choice", "multiple_choice"):
+            picks = [c["text"] for c in value["choices"] if c["correct"]]
+        elif child.block_type == "true_false":
+            picks = ["Wahr" if value["correct"] else "Falsch"]
+        else:
+            picks = [value["accepted_answers"][0]]
+        answers.append((child.block_type, value["question"], picks))
+    return answers
+
+
+def _follow(page, link):
+    """Click a link and wait until the browser shows the page it points to."""
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"**{href}")
+    page.wait_for_load_state("networkidle")
+
+
+def _tab_to(page, target, limit=400):
+    """Press Tab until ``target`` has focus: proves it is reachable by keyboard."""
+    for _press in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError("element not reachable with the Tab key")
+
+
+def _answer_with_keyboard(page, kind, question, picks):
+    fieldset = page.locator("fieldset", has_text=question)
+    if kind == "short_answer":
+        field = fieldset.get_by_label("Ihre Antwort")
+        _tab_to(page, field)
+        page.keyboard.type(picks[0])
+        return
+    for pick in picks:
+        option = fieldset.get_by_label(pick, exact=True)
+        if kind == "multiple_choice":
+            _tab_to(page, option)
+            page.keyboard.press("Space")
+        else:
+            # A radio group is one Tab stop; arrow keys move (and select) within it.
+            first = fieldset.locator("input").first
+            _tab_to(page, first)
+            page.keyboard.press("Space")
+            for _press in range(10):
+                if option.is_checked():
+                    break
+                page.keyboard.press("ArrowDown")
+        expect(option).to_be_checked()
+
+
+def test_learner_completes_course_from_catalogue(browser, live_server, demo_site, axe, screenshot):
+    """Enrol, finish every lesson, fail once, pass with the keyboard: the course is completed and
+    shows on the dashboard and in the learning record."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "lernende@demo.kommunal-campus.de", DEMO_PASSWORD)
+
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Kurse").click()
+    page.get_by_role("link", name=COURSE).click()
+    page.get_by_role("button", name="Jetzt einschreiben").click()
+    expect(page.get_by_text("Sie sind in diesem Kurs eingeschrieben.")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    _follow(page, page.get_by_role("link", name="Erste Lektion beginnen"))
+
+    lessons_done = 0
+    while True:
+        expect(page.get_by_role("button", name="Als erledigt markieren")).to_be_visible()
+        if lessons_done == 0:
+            screenshot(page, "learner-lesson")
+            assert axe(page) == [], format_violations(axe(page))
+        page.get_by_role("button", name="Als erledigt markieren").click()
+        expect(page.get_by_text("Lektion abgeschlossen.")).to_be_visible()
+        lessons_done += 1
+        _follow(page, page.get_by_role("link", name=re.compile("^Weiter:")))
+        if page.get_by_role("button", name="Quiz starten").count():
+            break
+    assert lessons_done >= 6
+
+    # First attempt: submitted without answers, so it fails.
+    page.get_by_role("button", name="Quiz starten").click()
+    page.get_by_role("button", name="Antworten abgeben").click()
+    expect(page.get_by_text("Noch nicht bestanden.")).to_be_visible()
+    page.get_by_role("link", name="Zurück zum Quiz").click()
+
+    # Second attempt, keyboard only.
+    start = page.get_by_role("button", name="Neuen Versuch starten")
+    _tab_to(page, start)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Antworten abgeben")).to_be_visible()
+    assert axe(page) == [], format_violations(axe(page))
+    screenshot(page, "learner-quiz")
+    course = CoursePage.objects.get(title=COURSE)
+    for kind, question, picks in _correct_answers(course):
+        _answer_with_keyboard(page, kind, question, picks)
+    _tab_to(page, page.get_by_role("button", name="Antworten abgeben"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Sie haben den Kurs abgeschlossen.")).to_be_visible()
+    screenshot(page, "learner-result")
+
+    page.get_by_role("link", name="Zu „Mein Lernen“").first.click()
+    expect(page.get_by_role("heading", name="Abgeschlossen")).to_be_visible()
+    expect(page.get_by_role("link", name=COURSE)).to_be_visible()
+    screenshot(page, "learner-dashboard")
+    enrolment = Enrolment.objects.get(course=course, user__email="lernende@demo.kommunal-campus.de")
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    assert (
+        LearningStatement.objects.filter(actor=enrolment.user, verb__endswith="/failed").count()
+        == 1
+    )
+    assert (
+        LearningStatement.objects.filter(actor=enrolment.user, verb__endswith="/passed").count()
+        == 1
+    )
+    context.close()
