@@ -123,7 +123,7 @@ class SourceBlock(blocks.StructBlock):
 
 
 class CaseStudyBlock(blocks.StructBlock):
-    municipality = blocks.CharBlock(label=_("Municipality"), max_length=200)
+    municipality = blocks.CharBlock(label=_("Local authority"), max_length=200)
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     text = SafeRichTextBlock(label=_("Text"), features=BOX_TEXT_FEATURES)
 

@@ -165,7 +165,7 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 class JobProfile(models.Model):
     """A job profile (e.g. CDO, Vergabestelle) that says which qualifications someone needs."""
 
-    name = models.CharField(_("Title"), max_length=120, unique=True)
+    name = models.CharField(_("Job title"), max_length=120, unique=True)
     description = models.TextField(_("Description"), blank=True)
 
     class Meta:

@@ -40,7 +40,7 @@ class Enrolment(models.Model):
         _("Cycle"), default=1, help_text=_("Counts recertifications of the same course.")
     )
     source = models.CharField(
-        _("Source"), max_length=12, choices=Source.choices, default=Source.SELF
+        _("Enrolled via"), max_length=12, choices=Source.choices, default=Source.SELF
     )
     status = models.CharField(
         _("Status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
