@@ -21,6 +21,7 @@ from ..models import Enrolment, QuizAttempt
 from ..selectors import learning as learning_selectors
 from ..services import learning as learning_services
 from ..services.learning import LearningError
+from .statistics import may_see_statistics
 
 
 def _error_response(request, error: LearningError) -> HttpResponse:
@@ -49,7 +50,9 @@ def _active_enrolment(user, course) -> Enrolment:
 def serve_course_page(request: HttpRequest, page: CoursePage) -> HttpResponse:
     enrolment = learning_selectors.enrolment_for(request.user, page)
     context = page.get_context(request)
-    context.update({"enrolment": enrolment})
+    context.update(
+        {"enrolment": enrolment, "may_see_statistics": may_see_statistics(request.user, page)}
+    )
     return TemplateResponse(request, "lms/course_page.html", context)
 
 

@@ -10,7 +10,10 @@ from courses.models import CoursePage
 from ..selectors.statistics import course_statistics as compute_statistics
 
 
-def _may_see_statistics(user, course: CoursePage) -> bool:
+def may_see_statistics(user, course: CoursePage) -> bool:
+    """Responsible trainers of the course and platform operators."""
+    if not user.is_authenticated:
+        return False
     if user.is_superuser:
         return True
     through = CoursePage.responsible_trainers.through
@@ -22,7 +25,7 @@ def _may_see_statistics(user, course: CoursePage) -> bool:
 def course_statistics(request: HttpRequest, course_id: int) -> HttpResponse:
     """Only the course's responsible trainers (and operators) see its figures; others get 404."""
     course = get_object_or_404(CoursePage, pk=course_id)
-    if not _may_see_statistics(request.user, course):
+    if not may_see_statistics(request.user, course):
         raise Http404
     context = {"course": course, "stats": compute_statistics(course)}
     return render(request, "lms/course_statistics.html", context)

@@ -190,6 +190,7 @@ def test_trainer_statistics_aggregated_and_scoped(client, enrolment, trainer):
     svc.quiz_attempt_submit(attempt=attempt, answers=answers_for(quiz, correct=False))
     url = reverse("course_statistics", args=[enrolment.course.pk])
     client.force_login(trainer)
+    assert url in client.get(enrolment.course.url).content.decode()
     html = client.get(url).content.decode()
     assert "Abschlussquote" in html and quiz.questions[0].value["question"] in html
     assert enrolment.user.full_name not in html
