@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import learning, statistics
+from .views import hr, learning, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -48,12 +48,21 @@ learning_patterns = [
     path("statistik/kurs/<int:course_id>/", statistics.course_statistics, name="course_statistics"),
 ]
 
+hr_patterns = [
+    path("", hr.hr_home, name="hr_home"),
+    path("einheit/<int:unit_id>/", hr.matrix, name="hr_matrix"),
+    path("einheit/<int:unit_id>/export.csv", hr.matrix_csv, name="hr_matrix_csv"),
+    path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
+    path("person/<int:user_id>/", hr.employee, name="hr_employee"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("sprache/", views.language_switch, name="language_switch"),
     path("konto/", include(account_patterns)),
     path("lernen/", include(learning_patterns)),
+    path("personal/", include(hr_patterns)),
     path("organisationen/", views.organisation_list, name="organisation_list"),
     path("organisationen/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("django-admin/", admin.site.urls),

@@ -11,9 +11,11 @@ from .accounts import (
     User,
     validate_ags,
 )
+from .hr import Assignment
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
 __all__ = [
+    "Assignment",
     "AGS_PATTERN",
     "LAND_CODES",
     "Enrolment",

@@ -167,6 +167,13 @@ class JobProfile(models.Model):
 
     name = models.CharField(_("Job title"), max_length=120, unique=True)
     description = models.TextField(_("Description"), blank=True)
+    required_courses = models.ManyToManyField(
+        "courses.CoursePage",
+        blank=True,
+        related_name="required_by_profiles",
+        verbose_name=_("Required qualifications"),
+        help_text=_("Courses everyone with this job profile must hold."),
+    )
 
     class Meta:
         verbose_name = _("Job profile")

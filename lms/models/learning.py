@@ -46,6 +46,14 @@ class Enrolment(models.Model):
         _("Status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
     due_date = models.DateField(_("Due date"), null=True, blank=True)
+    assignment = models.ForeignKey(
+        "lms.Assignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("Assignment"),
+    )
     enrolled_at = models.DateTimeField(_("Enrolled at"), default=timezone.now)
     completed_at = models.DateTimeField(_("Completed at"), null=True, blank=True)
     last_page = models.ForeignKey(

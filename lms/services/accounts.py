@@ -39,6 +39,9 @@ def membership_set(
     )
     membership.job_profiles.set(job_profiles)
     _sync_role_permissions(user=user, organisation=organisation, role=role)
+    from .hr import assignments_apply_to_member  # hr builds on accounts; import at call time
+
+    assignments_apply_to_member(membership=membership)
     return membership
 
 

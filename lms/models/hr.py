@@ -1,0 +1,64 @@
+"""HR: mandatory course assignments for a unit, a job profile or named people."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Assignment(models.Model):
+    """A mandatory course with a due date. People who join the unit (or get the job profile)
+    later are assigned automatically (``lms.services.hr.assignments_apply_to_member``)."""
+
+    organisation = models.ForeignKey(
+        "lms.Organisation",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("Organisation unit"),
+        help_text=_("The unit whose people (including sub-units) the course is assigned to."),
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("Course")
+    )
+    job_profile = models.ForeignKey(
+        "lms.JobProfile",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("Only for job profile"),
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Only for these people"),
+    )
+    due_date = models.DateField(_("Due date"), null=True, blank=True)
+    due_days_after_joining = models.PositiveSmallIntegerField(
+        _("Due days after joining"), null=True, blank=True
+    )
+    recurrence_months = models.PositiveSmallIntegerField(
+        _("Repeat every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("For example 24: the course must be repeated every two years."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Assignment")
+        verbose_name_plural = _("Assignments")
+
+    def __str__(self) -> str:
+        return f"{self.course_id} → {self.organisation}"
+
+    def clean(self):
+        if bool(self.due_date) == bool(self.due_days_after_joining):
+            raise ValidationError(
+                _("Give either a fixed due date or a number of days after joining.")
+            )

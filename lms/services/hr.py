@@ -1,0 +1,146 @@
+"""HR writes: assigning mandatory courses and keeping assignments applied to newcomers.
+
+Callers check the HR scope first (``lms.selectors.organisations_visible_to``); these services
+trust the organisation they are given.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Length, Substr
+
+from courses.models import CoursePage
+
+from ..models import Assignment, Enrolment, JobProfile, Membership, Organisation, User
+from .learning import statement_record
+
+
+def _due_date_for(assignment: Assignment, membership: Membership):
+    if assignment.due_date:
+        return assignment.due_date
+    return membership.joined_on + timedelta(days=assignment.due_days_after_joining)
+
+
+@transaction.atomic
+def enrolment_assign(
+    *, user: User, course: CoursePage, due_date, assignment: Assignment | None = None
+) -> Enrolment | None:
+    """Make sure ``user`` is enrolled in ``course`` with at most ``due_date``.
+
+    An active enrolment keeps its progress and gets the earlier due date; a completed one is
+    left alone (it already counts); a withdrawn one is reactivated as assigned.
+    """
+    enrolment = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+    if enrolment is None:
+        enrolment = Enrolment.objects.create(
+            user=user,
+            course=course,
+            source=Enrolment.Source.ASSIGNED,
+            due_date=due_date,
+            assignment=assignment,
+        )
+        statement_record(
+            actor=user,
+            verb="registered",
+            page=course,
+            context={"extensions": {"https://kommunal-campus.de/xapi/assigned": True}},
+        )
+        return enrolment
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return enrolment
+    enrolment.status = Enrolment.Status.ACTIVE
+    enrolment.source = Enrolment.Source.ASSIGNED
+    enrolment.assignment = assignment or enrolment.assignment
+    if due_date and (enrolment.due_date is None or due_date < enrolment.due_date):
+        enrolment.due_date = due_date
+    enrolment.save(update_fields=["status", "source", "assignment", "due_date"])
+    return enrolment
+
+
+def _targets(assignment: Assignment):
+    memberships = Membership.objects.filter(
+        organisation__path__startswith=assignment.organisation.path
+    ).select_related("user")
+    if assignment.job_profile_id:
+        memberships = memberships.filter(job_profiles=assignment.job_profile_id)
+    user_ids = list(assignment.users.values_list("pk", flat=True))
+    if user_ids:
+        memberships = memberships.filter(user_id__in=user_ids)
+    return memberships.distinct()
+
+
+@transaction.atomic
+def assignment_apply(*, assignment: Assignment) -> int:
+    """Assign the course to everyone the assignment targets now; returns how many people."""
+    count = 0
+    for membership in _targets(assignment):
+        enrolment_assign(
+            user=membership.user,
+            course=assignment.course,
+            due_date=_due_date_for(assignment, membership),
+            assignment=assignment,
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    created_by: User,
+    organisation: Organisation,
+    course: CoursePage,
+    job_profile: JobProfile | None = None,
+    users: Iterable[User] = (),
+    due_date=None,
+    due_days_after_joining: int | None = None,
+    recurrence_months: int | None = None,
+) -> Assignment:
+    """Create an assignment (validated) and apply it to the people it targets."""
+    assignment = Assignment(
+        organisation=organisation,
+        course=course,
+        job_profile=job_profile,
+        due_date=due_date,
+        due_days_after_joining=due_days_after_joining,
+        recurrence_months=recurrence_months,
+        created_by=created_by,
+    )
+    assignment.full_clean()
+    assignment.save()
+    assignment.users.set(users)
+    assignment_apply(assignment=assignment)
+    return assignment
+
+
+def assignments_apply_to_member(*, membership: Membership) -> int:
+    """Apply every assignment of the member's unit or its ancestors that fits them: people who
+    join later get the mandatory courses automatically."""
+    profile_ids = set(membership.job_profiles.values_list("pk", flat=True))
+    assignments = Assignment.objects.filter(
+        organisation__path=Substr(
+            # ancestor-or-self: the assignment's unit path is a prefix of the member's unit path
+            Value(membership.organisation.path),
+            1,
+            Length("organisation__path"),
+        )
+    ).select_related("course", "organisation")
+    count = 0
+    for assignment in assignments:
+        if assignment.job_profile_id and assignment.job_profile_id not in profile_ids:
+            continue
+        if (
+            assignment.users.exists()
+            and not assignment.users.filter(pk=membership.user_id).exists()
+        ):
+            continue
+        enrolment_assign(
+            user=membership.user,
+            course=assignment.course,
+            due_date=_due_date_for(assignment, membership),
+            assignment=assignment,
+        )
+        count += 1
+    return count

@@ -1,0 +1,204 @@
+"""HR: the qualification matrix, exports, records and assignments — scoped to one's own
+municipality, with every HR URL of the neighbour a 404."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from lms import services
+from lms.models import Enrolment, JobProfile, Membership
+from lms.selectors.hr import add_months, cell_for, qualification_matrix
+from lms.services.hr import assignment_create
+from tests.factories import make_member
+
+
+@pytest.fixture
+def cdo_profile(course):
+    profile = JobProfile.objects.create(name="Chief Digital Officer")
+    profile.required_courses.add(course)
+    return profile
+
+
+@pytest.fixture
+def employee_a(amt_a, cdo_profile):
+    person = make_member(amt_a, full_name='=HYPERLINK("http://evil")')
+    services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
+    return person
+
+
+@pytest.fixture
+def employee_b(amt_b, cdo_profile):
+    person = make_member(amt_b, full_name="Bernd Köln")
+    services.membership_set(user=person, organisation=amt_b, job_profiles=[cdo_profile])
+    return person
+
+
+def _hr_urls():
+    """Every named URL of the HR area, collected from the URLconf so none can be forgotten."""
+    names = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and (pattern.name or "").startswith("hr_"):
+                names.append(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_hr_url_of_neighbour_is_404(client, hr_a, gemeinde_b, amt_b, employee_b):
+    """HR of A asking for B's unit, employee, export or assignment gets 404."""
+    client.force_login(hr_a)
+    names = _hr_urls()
+    assert {"hr_matrix", "hr_matrix_csv", "hr_employee", "hr_assignment_new"} <= set(names)
+    for name in names:
+        if name == "hr_home":
+            continue
+        kwarg = "user_id" if name == "hr_employee" else "unit_id"
+        target = employee_b.pk if kwarg == "user_id" else amt_b.pk
+        for method in (client.get, client.post):
+            response = method(reverse(name, kwargs={kwarg: target}))
+            assert response.status_code in (404, 405), (name, response.status_code)
+            assert response.status_code != 200
+
+
+def test_global_permission_does_not_open_neighbour(client, hr_a, amt_b):
+    """A model-wide permission given to the HR user by mistake still gives 404 for B."""
+    assign_perm("lms.view_hr_records", hr_a)
+    client.force_login(hr_a)
+    assert client.get(reverse("hr_matrix", args=[amt_b.pk])).status_code == 404
+
+
+def test_removed_hr_loses_access_at_once(client, hr_a, gemeinde_a):
+    """Removing the HR membership closes the matrix immediately."""
+    client.force_login(hr_a)
+    assert client.get(reverse("hr_matrix", args=[gemeinde_a.pk])).status_code == 200
+    services.membership_remove(user=hr_a, organisation=gemeinde_a)
+    assert client.get(reverse("hr_matrix", args=[gemeinde_a.pk])).status_code == 404
+
+
+def test_matrix_shows_own_people_only(client, hr_a, gemeinde_a, employee_a, employee_b, course):
+    """A's matrix lists A's employee with the required course, and nobody from B."""
+    client.force_login(hr_a)
+    html = client.get(reverse("hr_matrix", args=[gemeinde_a.pk])).content.decode()
+    assert "HYPERLINK" in html and course.title in html and "nicht begonnen" in html
+    assert "Bernd Köln" not in html
+
+
+def test_csv_export_scoped_and_formula_safe(client, hr_a, gemeinde_a, employee_a, employee_b):
+    """The export has German headers, no row of B, and names cannot become formulas."""
+    client.force_login(hr_a)
+    response = client.get(reverse("hr_matrix_csv", args=[gemeinde_a.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:2] == ["Name", "E-Mail-Adresse"]
+    names = [row[0] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://evil")' in names
+    assert all("Bernd" not in name for name in names)
+
+
+def test_assignment_enrols_unit_and_later_joiners(
+    client, hr_a, gemeinde_a, amt_a, employee_a, course
+):
+    """Assigning a course enrols the unit's people with the due date, and newcomers too."""
+    client.force_login(hr_a)
+    due = timezone.localdate() + timedelta(days=30)
+    response = client.post(
+        reverse("hr_assignment_new", args=[gemeinde_a.pk]),
+        {"course": course.pk, "due_date": due.isoformat()},
+    )
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(user=employee_a, course=course)
+    assert (enrolment.source, enrolment.due_date) == (Enrolment.Source.ASSIGNED, due)
+    newcomer = make_member(amt_a, full_name="Neu Hinzugekommen")
+    assert Enrolment.objects.get(user=newcomer, course=course).due_date == due
+
+
+def test_assignment_needs_exactly_one_kind_of_due_date(client, hr_a, gemeinde_a, course):
+    """Without a due date the form explains the problem in German and saves nothing."""
+    client.force_login(hr_a)
+    response = client.post(
+        reverse("hr_assignment_new", args=[gemeinde_a.pk]), {"course": course.pk}
+    )
+    assert response.status_code == 200
+    assert "Fälligkeitsdatum" in response.content.decode()
+
+
+def test_assignment_relative_due_date(hr_a, gemeinde_a, amt_a, course):
+    """'N days after joining' counts from each person's joining date."""
+    assignment = assignment_create(
+        created_by=hr_a, organisation=gemeinde_a, course=course, due_days_after_joining=14
+    )
+    newcomer = make_member(amt_a)
+    membership = Membership.objects.get(user=newcomer)
+    assert Enrolment.objects.get(
+        user=newcomer, course=course
+    ).due_date == membership.joined_on + timedelta(days=14)
+    assert assignment.enrolments.count() >= 1
+
+
+def test_employee_record_visible_only_in_scope(client, hr_a, employee_a, employee_b):
+    """HR opens their own employee's record; the neighbour's employee is a 404."""
+    client.force_login(hr_a)
+    assert client.get(reverse("hr_employee", args=[employee_a.pk])).status_code == 200
+    assert client.get(reverse("hr_employee", args=[employee_b.pk])).status_code == 404
+
+
+def test_learner_cannot_open_matrix(client, learner_a, gemeinde_a):
+    """A plain employee has no HR view: 404."""
+    client.force_login(learner_a)
+    assert client.get(reverse("hr_matrix", args=[gemeinde_a.pk])).status_code == 404
+
+
+def test_cell_statuses(enrolment):
+    """Held, expiring, expired, overdue, in progress and not started are told apart."""
+    today = date(2026, 11, 26)
+    course = enrolment.course
+    course.certificate_validity_months = 12
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.completed_at = timezone.make_aware(timezone.datetime(2026, 6, 1, 12))
+    assert cell_for(enrolment, required=True, percent=100, today=today).status == "held"
+    enrolment.completed_at = timezone.make_aware(timezone.datetime(2026, 1, 10, 12))
+    assert cell_for(enrolment, required=True, percent=100, today=today).status == "expiring"
+    enrolment.completed_at = timezone.make_aware(timezone.datetime(2025, 1, 10, 12))
+    assert cell_for(enrolment, required=True, percent=100, today=today).status == "expired"
+    enrolment.status, enrolment.due_date = Enrolment.Status.ACTIVE, date(2026, 11, 1)
+    assert cell_for(enrolment, required=True, percent=40, today=today).status == "overdue"
+    enrolment.due_date = None
+    assert cell_for(enrolment, required=True, percent=40, today=today).status == "in_progress"
+    assert cell_for(None, required=True, percent=0, today=today).status == "not_started"
+    assert cell_for(None, required=False, percent=0, today=today).status == "not_required"
+
+
+def test_add_months_handles_month_ends():
+    """31 January plus one month is the end of February."""
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 30), 24) == date(2028, 11, 30)
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_matrix_query_count_constant(
+    client, hr_a, gemeinde_a, amt_a, cdo_profile, django_assert_num_queries, people
+):
+    """The matrix page costs the same number of queries with 2 or 20 employees."""
+    for number in range(people):
+        person = make_member(amt_a, full_name=f"Person {number:02d}")
+        services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
+    client.force_login(hr_a)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("hr_matrix", args=[gemeinde_a.pk]))
+    assert "Person 00" in response.content.decode()
+
+
+def test_matrix_status_filter(hr_a, gemeinde_a, employee_a):
+    """Filtering by 'not started' keeps only people with such a cell."""
+    matrix = qualification_matrix(unit=gemeinde_a, status="not_started")
+    assert [row.user for row in matrix.rows] == [employee_a]
+    assert qualification_matrix(unit=gemeinde_a, status="held").rows == []
