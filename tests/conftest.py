@@ -93,3 +93,9 @@ def celery_worker_on_redis():
             yield worker
     finally:
         app.conf.task_always_eager = True
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: Playwright keeps an event loop in the main thread, and everything
+    else gets a clean process first (and fails faster)."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))

@@ -9,6 +9,7 @@ self-signed pair is generated once, which proves integrity but is trusted by no 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import io
@@ -16,6 +17,7 @@ import logging
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cryptography import x509
@@ -51,8 +53,8 @@ def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
     validation context knows a trust root for the signer; a self-signed platform certificate is
     deliberately not trusted by anyone, so integrity is the guarantee in that case, not identity.
 
-    Synchronous: pyHanko runs its own event loop here, so call it from a Celery task or other
-    sync code, not from inside a running event loop (an async view).
+    Synchronous: pyHanko runs its own event loop; inside an already running loop the work moves
+    to a helper thread (``_outside_event_loop``).
     """
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
@@ -63,10 +65,24 @@ def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
         reason="Ausstellung des Zertifikats",
     )
-    output = signers.sign_pdf(
-        writer, metadata, signer=signer, bytes_reserved=_bytes_reserved(signer)
-    )
-    return output.getvalue()
+
+    def sign():
+        return signers.sign_pdf(
+            writer, metadata, signer=signer, bytes_reserved=_bytes_reserved(signer)
+        ).getvalue()
+
+    return _outside_event_loop(sign)
+
+
+def _outside_event_loop(function):
+    """pyHanko's synchronous API starts its own event loop; where this thread already runs
+    one (an async worker, a browser-test driver), do the work in a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
 
 
 def _bytes_reserved(signer: signers.Signer) -> int:

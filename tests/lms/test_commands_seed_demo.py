@@ -3,7 +3,15 @@
 import pytest
 from django.core.management import call_command
 
-from lms.models import JobProfile, Membership, Organisation, User
+from lms.models import (
+    Enrolment,
+    JobProfile,
+    LessonProgress,
+    Membership,
+    Organisation,
+    QuizAttempt,
+    User,
+)
 from lms.selectors import organisations_visible_to
 
 
@@ -15,6 +23,13 @@ def _snapshot():
             Membership.objects.values_list("user__email", "organisation__name", "role")
         ),
         "profiles": sorted(JobProfile.objects.values_list("name", flat=True)),
+        "enrolments": sorted(
+            Enrolment.objects.values_list(
+                "user__email", "course__slug", "status", "due_date", "cycle"
+            )
+        ),
+        "progress": LessonProgress.objects.filter(completed_at__isnull=False).count(),
+        "attempts": QuizAttempt.objects.count(),
         "permissions": sorted(
             (str(user), str(org))
             for user in User.objects.all()

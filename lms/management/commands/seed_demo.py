@@ -11,6 +11,7 @@ from django.db import transaction
 from courses.demo import TRAINER_GROUP, seed_courses
 from lms import services
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
+from lms.demo.staff import seed_staff
 from lms.models import JobProfile, Membership, Organisation, User
 
 DEMO_PASSWORD = "Kommune-Demo-2026"  # noqa: S105  (printed on purpose: demo logins)
@@ -133,6 +134,7 @@ class Command(BaseCommand):
             trainers=[users["trainer@demo.kommunal-campus.de"]],
             job_profiles_by_name={profile.name: profile for profile in JobProfile.objects.all()},
         )
+        seed_staff(hr_bonn=users["personal.bonn@demo.kommunal-campus.de"])
         self._print_logins()
 
     def _print_logins(self):

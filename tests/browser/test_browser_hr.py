@@ -1,0 +1,50 @@
+"""The demo HR user of Bonn assigns a mandatory course, sees the matrix, exports it, and sees
+nothing of Köln."""
+
+import pytest
+from playwright.sync_api import expect
+
+from lms.management.commands.seed_demo import DEMO_PASSWORD
+from lms.models import Organisation
+from tests.browser.conftest import format_violations, login
+
+pytestmark = pytest.mark.browser
+
+
+def test_hr_assigns_course_and_reads_matrix(browser, live_server, demo_site, axe, screenshot):
+    """Assign → matrix shows who completed it → CSV export → neighbour's unit is a 404."""
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1400, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    login(page, live_server, "personal.bonn@demo.kommunal-campus.de", DEMO_PASSWORD)
+    page.get_by_role("link", name="Organisationen").click()
+    page.get_by_role("link", name="Bundesstadt Bonn").click()
+    page.get_by_role("link", name="Qualifizierungsübersicht").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bundesstadt Bonn")
+    expect(page.get_by_role("link", name="Jana Becker")).to_be_visible()
+    assert axe(page) == [], format_violations(axe(page))
+    screenshot(page, "hr-matrix")
+
+    page.get_by_role("link", name="Pflichtkurs zuweisen").click()
+    page.get_by_label("Kurs").select_option(label="Die Rolle des Chief Digital Officer")
+    page.get_by_label("Fällig am").fill("2027-03-31")
+    page.get_by_role("button", name="Zuweisen").click()
+    expect(
+        page.get_by_text(
+            "Der Kurs „Die Rolle des Chief Digital Officer“ ist Bundesstadt Bonn zugewiesen."
+        )
+    ).to_be_visible()
+    row = page.get_by_role("row", name="Jana Becker")
+    expect(row).to_contain_text("vorhanden")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Als CSV exportieren").click()
+    with open(download_info.value.path(), encoding="utf-8-sig") as exported:
+        content = exported.read()
+    assert "Jana Becker" in content and "Jonas Richter" not in content
+
+    koeln = Organisation.objects.get(ags="05315000")
+    response = page.goto(f"{live_server.url}/personal/einheit/{koeln.pk}/")
+    assert response.status == 404
+    context.close()
