@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cdo_network.demo import seed_cdo_network
 from lms import services
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
 from lms.models import JobProfile, Membership, Organisation, User
@@ -130,6 +131,7 @@ class Command(BaseCommand):
         _seed_groups()
         for row in DEMO_USERS:
             _seed_user(*row)
+        seed_cdo_network()
         self._print_logins()
 
     def _print_logins(self):
