@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Site
-
 from cdo_network import services
+from cdo_network.demo import ensure_site_root
 from cdo_network.models import (
     EventIndexPage,
     EventPage,
@@ -41,7 +40,8 @@ def topic(db):
 
 @pytest.fixture
 def site_root(db):
-    return Site.objects.get(is_default_site=True).root_page
+    """The default site's root page (re-created after a transactional test flushed it)."""
+    return ensure_site_root()
 
 
 @pytest.fixture
