@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+
 from cdo_network import services
 from cdo_network.demo import ensure_site_root
 from cdo_network.models import (
