@@ -88,7 +88,7 @@ BODY_HELP = _("Plain text or Markdown (e.g. **bold**, lists, links). HTML is not
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title of the discussion"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -60,7 +60,7 @@ class Profile(models.Model):
     size_class = models.CharField(
         _("Size class"), max_length=10, choices=SizeClass.choices, blank=True
     )
-    role_title = models.CharField(_("Role"), max_length=120, blank=True)
+    role_title = models.CharField(_("Position"), max_length=120, blank=True)
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="profiles", verbose_name=_("Topics")
     )
@@ -78,7 +78,7 @@ class Profile(models.Model):
         help_text=_("E-mail address or telephone number for colleagues."),
     )
     organisation_visibility = _visibility_field(_("Who sees my organisation"))
-    role_title_visibility = _visibility_field(_("Who sees my role"))
+    role_title_visibility = _visibility_field(_("Who sees my position"))
     topics_visibility = _visibility_field(_("Who sees my topics"))
     bio_visibility = _visibility_field(_("Who sees my biography"))
     contact_visibility = _visibility_field(_("Who sees my contact details"))
