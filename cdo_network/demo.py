@@ -420,17 +420,17 @@ STANDARDS = [
 ]  # fmt: skip
 
 RECOMMENDATIONS = {
-    "strategy": [("course", "Kursthema: Digitalstrategie für Kommunen entwickeln", None),
+    "strategy": [("course", "Digitalstrategie für Kommunen entwickeln", None),
                  ("project", None, "parkraumsensorik")],
-    "organisation": [("course", "Kursthema: Die Rolle des CDO in der Verwaltung", None),
+    "organisation": [("course", "Die Rolle des CDO in der Verwaltung", None),
                      ("project", None, "digitaler-bauantrag")],
-    "data": [("course", "Kursthema: Offene Daten in der Kommune", None),
+    "data": [("course", "Offene Daten in der Kommune", None),
              ("project", None, "ratsinformationen-oparl")],
-    "infrastructure": [("course", "Kursthema: Informationssicherheit (BSI IT-Grundschutz)", None),
+    "infrastructure": [("course", "Informationssicherheit (BSI IT-Grundschutz)", None),
                        ("project", None, "energiemonitoring")],
-    "services": [("course", "Kursthema: Grundlagen der OZG-Umsetzung", None),
+    "services": [("course", "Grundlagen der OZG-Umsetzung", None),
                  ("project", None, "digitaler-bauantrag")],
-    "skills": [("course", "Kursthema: Digitale Kompetenzen für Führungskräfte", None),
+    "skills": [("course", "Digitale Kompetenzen für Führungskräfte", None),
                ("project", None, "energiemonitoring")],
 }  # fmt: skip
 

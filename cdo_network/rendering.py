@@ -123,7 +123,10 @@ def event_uid(event_pk: int) -> str:
 # --- Radar chart ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RadarChart:
-    size: int
+    width: int
+    height: int
+    cx: int
+    cy: int
     rings: list[str]
     axes: list[dict]
     own: str
@@ -134,13 +137,15 @@ def radar_chart(
     labels: list[str], own: list[float], comparison: list[float] | None, *, maximum: float = 5
 ) -> RadarChart:
     """Coordinates for an inline SVG radar chart (one axis per dimension, scale 0..maximum)."""
-    size, centre, radius = 420, 210, 140
+    # Wide enough for the longest German axis label on either side.
+    width, height, radius = 720, 440, 150
+    cx, cy = width // 2, height // 2
     count = len(labels)
 
     def point(index: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / count
         distance = radius * value / maximum
-        return centre + distance * math.cos(angle), centre + distance * math.sin(angle)
+        return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
 
     def polygon(values: list[float]) -> str:
         return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
@@ -148,15 +153,18 @@ def radar_chart(
     axes = []
     for index, label in enumerate(labels):
         x, y = point(index, maximum)
-        lx, ly = point(index, maximum * 1.22)
-        anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
+        lx, ly = point(index, maximum * 1.15)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         axes.append(
             {"x": f"{x:.1f}", "y": f"{y:.1f}", "lx": f"{lx:.1f}", "ly": f"{ly:.1f}",
              "label": label, "anchor": anchor}
         )  # fmt: skip
     rings = [polygon([level] * count) for level in range(1, int(maximum) + 1)]
     return RadarChart(
-        size=size,
+        width=width,
+        height=height,
+        cx=cx,
+        cy=cy,
         rings=rings,
         axes=axes,
         own=polygon(own),

@@ -452,8 +452,11 @@ def assessment_report(*, assessment: Assessment) -> dict:
         }
         for dim in Assessment.SCORE_FIELDS
     ]
+    # Ties keep the order in which the dimensions are listed.
+    order = list(Assessment.SCORE_FIELDS)
     weakest = [
-        row["dimension"] for row in sorted(rows, key=lambda r: (r["score"], r["dimension"]))[:2]
+        row["dimension"]
+        for row in sorted(rows, key=lambda r: (r["score"], order.index(r["dimension"])))[:2]
     ]
     recommendations = Recommendation.objects.filter(dimension__in=weakest).select_related("page")
     chart = radar_chart(

@@ -59,4 +59,6 @@ def test_language_switch_to_english(page, live_server, demo_site):
     page.goto(f"{live_server.url}/")
     page.get_by_label("Sprache").select_option("en")
     page.get_by_role("button", name="Wechseln").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Learning for the digital municipality"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Learning for the digital municipality"
+    )

@@ -1,0 +1,145 @@
+"""The CDO network as a new user tries it: directory, circle, event with waiting list and
+calendar, project, funding programme and stocktaking; axe-core on every page."""
+
+import icalendar
+import pytest
+
+from lms.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser.conftest import format_violations, login
+
+pytestmark = pytest.mark.browser
+
+CDO = "cdo.bonn@demo.kommunal-campus.de"
+LEARNER = "lernende@demo.kommunal-campus.de"
+
+
+def _accessible(axe, page):
+    violations = axe(page)
+    assert violations == [], format_violations(violations)
+
+
+def test_cdo_finds_peers_joins_circle_and_posts(page, live_server, demo_site, axe, screenshot):
+    """A CDO filters the directory by topic, opens a peer, joins an open circle and posts."""
+    login(page, live_server, CDO, DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="CDO-Netzwerk").first.click()
+    page.get_by_role("navigation", name="CDO-Netzwerk").get_by_role(
+        "link", name="Verzeichnis"
+    ).click()
+    page.get_by_label("Thema").select_option(label="Offene Daten")
+    page.get_by_label("Land", exact=True).select_option(label="Nordrhein-Westfalen")
+    page.get_by_role("button", name="Suchen").click()
+    page.get_by_role("link", name="Katharina Brandt").wait_for()
+    assert page.get_by_role("link", name="Florian Huber").count() == 0  # Bayern
+    _accessible(axe, page)
+    screenshot(page, "cdo-directory")
+    page.get_by_role("link", name="Katharina Brandt").click()
+    assert page.get_by_role("heading", level=1, name="Katharina Brandt").is_visible()
+    assert page.get_by_text("Leiterin Digitalstrategie").is_visible()
+
+    page.goto(f"{live_server.url}/netzwerk/expertenkreise/")
+    _accessible(axe, page)
+    page.get_by_role("button", name="„Smart-City-Strategien“ beitreten").click()
+    page.get_by_role("heading", level=1, name="Smart-City-Strategien").wait_for()
+    page.get_by_label("Titel der Diskussion").fill("Wie messt ihr den Erfolg eurer Strategie?")
+    page.get_by_label("Text").fill("Wir suchen **Kennzahlen**, die der Rat versteht.")
+    page.get_by_role("button", name="Diskussion veröffentlichen").click()
+    page.get_by_role(
+        "heading", level=1, name="Wie messt ihr den Erfolg eurer Strategie?"
+    ).wait_for()
+    assert page.locator(".post-body strong", has_text="Kennzahlen").is_visible()
+    page.get_by_label("Ihre Antwort").fill("Nachtrag: gern auch Beispiele aus Mittelstädten.")
+    page.get_by_role("button", name="Antwort veröffentlichen").click()
+    page.get_by_text("Nachtrag: gern auch Beispiele").wait_for()
+    _accessible(axe, page)
+    screenshot(page, "cdo-circle")
+
+
+def test_closed_circle_is_hidden_from_non_members(page, live_server, demo_site):
+    """A member outside the closed circle may ask to join but cannot read it (404)."""
+    login(page, live_server, CDO, DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    response = page.goto(f"{live_server.url}/netzwerk/expertenkreise/informationssicherheit/")
+    assert response.status == 404
+    page.goto(f"{live_server.url}/netzwerk/expertenkreise/")
+    page.get_by_role(
+        "button", name="Aufnahme in „Informationssicherheit in Kommunen“ anfragen"
+    ).click()
+    assert page.get_by_text("Ihre Anfrage ist an die Moderation gegangen.").is_visible()
+
+
+def test_register_for_full_event_and_get_promoted(page, live_server, demo_site, axe, screenshot):
+    """On the fully booked office hour the learner joins the waiting list; when someone
+    cancels they move up, and the calendar file parses with Berlin times."""
+    from cdo_network import services
+    from cdo_network.models import EventPage
+    from lms.models import User
+
+    login(page, live_server, LEARNER, DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/veranstaltungen/")
+    _accessible(axe, page)
+    page.get_by_role("link", name="Online-Sprechstunde OParl").click()
+    assert page.get_by_text("0 von 2 Plätzen frei").is_visible()
+    page.get_by_role("button", name="Auf die Warteliste setzen").click()
+    assert page.get_by_text("Auf der Warteliste, Platz 1").is_visible()
+    _accessible(axe, page)
+    screenshot(page, "cdo-event")
+
+    event = EventPage.objects.get(slug="sprechstunde-oparl")
+    peer = User.objects.get(email="digital.koeln@demo.kommunal-campus.de")
+    services.registration_cancel(event=event, user=peer)
+    page.reload()
+    assert page.get_by_text("Angemeldet – Ihr Platz ist bestätigt").is_visible()
+    assert page.get_by_role("link", name="Online-Link").is_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="In den Kalender übernehmen (.ics)").click()
+    calendar = icalendar.Calendar.from_ical(open(download_info.value.path(), "rb").read())  # noqa: SIM115
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["summary"]) == "Online-Sprechstunde OParl"
+    assert vevent["dtstart"].params["TZID"] == "Europe/Berlin"
+
+
+def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, screenshot):
+    """The CDO finds a mobility project and an open programme, then completes the
+    stocktaking and gets recommended courses for the weakest dimensions."""
+    login(page, live_server, CDO, DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/projektdatenbank/")
+    page.get_by_role("group", name="Handlungsfeld").get_by_label("Mobilität (1)").check()
+    page.get_by_role("button", name="Projekte anzeigen").click()
+    page.get_by_role("link", name="Parkraumsensorik und offene Verkehrsdaten").click()
+    assert page.get_by_text("Beispielprojekt (fiktiv):").is_visible()
+    _accessible(axe, page)
+    screenshot(page, "cdo-project")
+
+    page.goto(f"{live_server.url}/netzwerk/foerderprogramme/")
+    page.get_by_label("Jetzt offen").check()
+    page.get_by_label("Thema").select_option(label="Energie und Klima")
+    page.get_by_role("button", name="Filtern").click()
+    assert page.get_by_role(
+        "heading", name="Kommunalrichtlinie (Nationale Klimaschutzinitiative)"
+    ).is_visible()
+    assert page.get_by_role("heading", name="Modellprojekte Smart Cities").count() == 0
+    _accessible(axe, page)
+    screenshot(page, "cdo-funding")
+
+    page.goto(f"{live_server.url}/netzwerk/bestandsaufnahme/")
+    page.get_by_role("link", name="Bestandsaufnahme beginnen").click()
+    page.get_by_label("Organisation").select_option(label="Bundesstadt Bonn")
+    groups = page.locator("fieldset.choice-group")
+    assert groups.count() == 18
+    for index in range(18):
+        group = groups.nth(index)
+        answer = "kaum" if index in (6, 7, 8) else "weitgehend"  # the data dimension is weakest
+        group.get_by_label(answer, exact=True).check()
+    _accessible(axe, page)
+    page.get_by_role("button", name="Ergebnis anzeigen").click()
+    page.get_by_role("heading", level=1, name="Ergebnis der Bestandsaufnahme").wait_for()
+    assert page.get_by_role("img", name="Netzdiagramm der sechs Dimensionen").is_visible()
+    assert page.get_by_role("row", name="Daten 2,0").is_visible()
+    assert page.get_by_text("Kursthema: Offene Daten in der Kommune").is_visible()
+    assert page.get_by_text("Durchschnitt ähnlicher Kommunen").is_visible()
+    _accessible(axe, page)
+    screenshot(page, "cdo-stocktaking")
