@@ -207,6 +207,8 @@ def _seed_events(root, people):
 
     def at(days, hour, minute=0):
         day = today + dt.timedelta(days=days)
+        while day.weekday() >= 5:  # events of the network take place on working days
+            day += dt.timedelta(days=1)
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN)
 
     events = [
@@ -216,9 +218,9 @@ def _seed_events(root, people):
         ("Online-Sprechstunde OParl", "sprechstunde-oparl", at(10, 14), at(10, 15, 30),
          "", "https://meet.example.org/oparl", 2, Decimal("1.5"),
          "Wie bringen wir Ratsinformationen über OParl in offene Portale?"),
-        ("Werkstatt Datenstrategie", "werkstatt-datenstrategie", at(35, 9, 30), at(36, 15),
-         "Neues Rathaus Leipzig, Martin-Luther-Ring 4–6, 04109 Leipzig", "", 30, Decimal("12.0"),
-         "Zwei Tage: von der Bestandsaufnahme zur beschlossenen Datenstrategie."),
+        ("Werkstatt Datenstrategie", "werkstatt-datenstrategie", at(35, 9, 30), at(35, 16, 30),
+         "Neues Rathaus Leipzig, Martin-Luther-Ring 4–6, 04109 Leipzig", "", 30, Decimal("6.0"),
+         "Ein Tag Werkstatt: von der Bestandsaufnahme zur beschlossenen Datenstrategie."),
     ]  # fmt: skip
     for title, slug, start, end, location, online, capacity, hours, summary in events:
         page = EventPage(
