@@ -167,6 +167,7 @@ def circles_for(*, user) -> QuerySet:
             ),
             my_status=Subquery(own.values("status")[:1]),
             my_role=Subquery(own.values("role")[:1]),
+            my_digest=Subquery(own.values("digest")[:1]),
         )
         .prefetch_related("topics")
         .order_by("name")

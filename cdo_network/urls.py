@@ -17,6 +17,9 @@ urlpatterns = [
     path("expertenkreise/<slug:slug>/beitreten/", circles.circle_join, name="circle_join"),
     path("expertenkreise/<slug:slug>/verlassen/", circles.circle_leave, name="circle_leave"),
     path(
+        "expertenkreise/<slug:slug>/zusammenfassung/", circles.circle_digest, name="circle_digest"
+    ),
+    path(
         "expertenkreise/<slug:slug>/anfragen/<int:pk>/aufnehmen/",
         circles.circle_approve,
         name="circle_approve",

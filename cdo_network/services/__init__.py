@@ -3,6 +3,7 @@
 from .catalogue import funding_deadline_reminders_send, funding_subscription_set
 from .circles import (
     abuse_report_notify,
+    circle_digest_set,
     circle_digests_send,
     circle_join,
     circle_leave,
@@ -17,6 +18,7 @@ from .directory import municipality_facts_set, profile_delete, profile_save
 from .events import (
     attendance_confirm,
     event_reminders_send,
+    event_waiting_list_refill,
     registration_cancel,
     registration_create,
     registration_promoted_notify,
@@ -29,12 +31,14 @@ __all__ = [
     "abuse_report_notify",
     "assessment_complete",
     "attendance_confirm",
+    "circle_digest_set",
     "circle_digests_send",
     "circle_join",
     "circle_leave",
     "circle_membership_approve",
     "circle_membership_set",
     "event_reminders_send",
+    "event_waiting_list_refill",
     "funding_deadline_reminders_send",
     "funding_subscription_set",
     "municipality_facts_set",

@@ -70,6 +70,12 @@ def circle_membership_approve(*, membership: CircleMembership, moderator) -> Cir
 
 
 @transaction.atomic
+def circle_digest_set(*, circle: ExpertCircle, user, digest: bool) -> int:
+    """Switch the daily digest of one circle on or off for ``user``."""
+    return CircleMembership.objects.filter(circle=circle, user=user).update(digest=digest)
+
+
+@transaction.atomic
 def circle_leave(*, circle: ExpertCircle, user) -> None:
     """Leave a circle (or withdraw a request); permissions go with it."""
     CircleMembership.objects.filter(circle=circle, user=user).delete()

@@ -90,6 +90,12 @@ def registration_cancel(*, event: EventPage, user) -> list[Registration]:
     return _promote_from_waiting_list(event)
 
 
+@transaction.atomic
+def event_waiting_list_refill(*, event: EventPage) -> list[Registration]:
+    """After an editor raised the capacity, move people up from the waiting list."""
+    return _promote_from_waiting_list(_lock_event(event))
+
+
 def registration_promoted_notify(*, registration: Registration) -> bool:
     """Tell a person they moved up from the waiting list (once)."""
     if registration.status != Status.CONFIRMED:

@@ -38,6 +38,7 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_post": can_post,
         "is_moderator": is_moderator,
         "form": ThreadForm() if can_post else None,
+        "digest": bool(circle.my_digest),
     }
     return render(request, "cdo_network/circle_detail.html", context)
 
@@ -61,6 +62,19 @@ def circle_leave(request: HttpRequest, slug: str) -> HttpResponse:
     services.circle_leave(circle=circle, user=request.user)
     messages.success(request, _("You have left the circle."))
     return redirect("cdo_network:circle_list")
+
+
+@member_required
+@require_POST
+def circle_digest(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = selectors.circle_for_reading(user=request.user, slug=slug)
+    digest = request.POST.get("digest") == "1"
+    services.circle_digest_set(circle=circle, user=request.user, digest=digest)
+    if digest:
+        messages.success(request, _("You will receive a daily digest of new posts."))
+    else:
+        messages.success(request, _("The daily digest is switched off."))
+    return redirect("cdo_network:circle_detail", slug=circle.slug)
 
 
 @member_required

@@ -50,10 +50,12 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(event.url)
 
 
-def _entry(event: EventPage, request) -> CalendarEntry:
-    place = event.location or event.online_url
+def _entry(event: EventPage, request, *, with_online_link: bool = False) -> CalendarEntry:
+    """Calendar data of an event; the online link only for people holding a seat."""
+    place = event.location or (_("Online") if event.online_url else "")
     description = strip_tags(event.summary or "")
-    if event.online_url:
+    if event.online_url and with_online_link:
+        place = place if event.location else event.online_url
         description = f"{description}\n{_('Online link')}: {event.online_url}".strip()
     return CalendarEntry(
         uid=event_uid(event.pk),
@@ -73,9 +75,16 @@ def _ical_response(body: bytes, filename: str) -> HttpResponse:
 
 
 def event_ical(request: HttpRequest, pk: int) -> HttpResponse:
-    """One event as an .ics file (events are public, like their pages)."""
+    """One event as an .ics file (events are public, like their pages); participants with a
+    confirmed seat also get the online link."""
     event = _live_event(pk)
-    body = render_ical([_entry(event, request)], name=event.title)
+    confirmed = (
+        request.user.is_authenticated
+        and Registration.objects.filter(
+            event=event, user=request.user, status=Registration.Status.CONFIRMED
+        ).exists()
+    )
+    body = render_ical([_entry(event, request, with_online_link=confirmed)], name=event.title)
     return _ical_response(body, f"veranstaltung-{event.pk}.ics")
 
 

@@ -56,13 +56,13 @@ def event_index(site_root):
 def make_event(event_index):
     def make(capacity=2, title="CDO-Treffen", start=None, **fields):
         start = start or timezone.now() + dt.timedelta(days=7)
+        fields.setdefault("location", "Stadthaus Bonn")
         event = EventPage(
             title=title,
             slug=f"{title.lower().replace(' ', '-')}-{EventPage.objects.count()}",
             start=start,
             end=start + dt.timedelta(hours=3),
             capacity=capacity,
-            location="Stadthaus Bonn",
             training_hours=3,
             **fields,
         )

@@ -206,3 +206,11 @@ def test_attachment_size_limit(client, member_a, open_circle, settings):
     )
     assert response.status_code == 400
     assert "5 MB" in response.content.decode()
+
+
+def test_digest_can_be_switched_off(client, member_a, open_circle):
+    """A member switches off the daily digest for one circle."""
+    services.circle_membership_set(circle=open_circle, user=member_a)
+    client.force_login(member_a)
+    client.post(reverse("cdo_network:circle_digest", args=[open_circle.slug]), {"digest": "0"})
+    assert not CircleMembership.objects.get(user=member_a).digest

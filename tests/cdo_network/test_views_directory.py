@@ -125,3 +125,25 @@ def test_profile_form_saves_visibility(client, member_a, gemeinde_a, topic):
     )
     assert response.status_code == 302
     assert member_a.cdo_profile.topics_visibility == Visibility.ORGANISATION
+
+
+def test_htmx_search_returns_only_the_results(client, member_a, gemeinde_a, topic):
+    """An htmx request gets the result list without the page around it."""
+    _profile(member_a, gemeinde_a, topic)
+    client.force_login(member_a)
+    response = client.get(
+        reverse("cdo_network:directory"), {"q": "Anna"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "Anna Amsel" in html and "<html" not in html
+
+
+def test_editors_manage_network_snippets(client, db, django_user_model):
+    """Circles, programmes and standards appear in the Wagtail admin for editors."""
+    admin = django_user_model.objects.create_superuser(
+        email="admin@example.org", password="x-Passwort-2026", full_name="Admin"
+    )
+    client.force_login(admin)
+    for model in ("expertcircle", "fundingprogramme", "standard", "recommendation"):
+        response = client.get(f"/cms/snippets/cdo_network/{model}/")
+        assert response.status_code == 200, model

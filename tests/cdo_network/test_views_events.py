@@ -74,3 +74,32 @@ def test_event_index_lists_upcoming(client, make_event, event_index):
     make_event(title="Kommunaler Digitaltag")
     page = client.get(event_index.url).content.decode()
     assert "Kommunaler Digitaltag" in page
+
+
+def test_online_link_only_for_confirmed_participants(client, make_event, gemeinde_a):
+    """The public .ics and feed omit the online link; a confirmed participant's .ics has it."""
+    event = make_event(capacity=1, location="", online_url="https://meet.example.org/geheim")
+    url = reverse("cdo_network:event_ical", args=[event.pk])
+    assert b"geheim" not in client.get(url).content
+    assert b"geheim" not in client.get(reverse("cdo_network:events_feed")).content
+    person = make_member(gemeinde_a, full_name="Mit Platz")
+    services.registration_create(event=event, user=person)
+    client.force_login(person)
+    assert b"geheim" in client.get(url).content.replace(b"\r\n ", b"")
+    waiting = make_member(gemeinde_a, full_name="Wartend")
+    services.registration_create(event=event, user=waiting)
+    client.force_login(waiting)
+    assert b"geheim" not in client.get(url).content
+    assert "geheim" not in client.get(event.url).content.decode()
+
+
+def test_raising_capacity_on_publish_promotes(make_event, gemeinde_a):
+    """Publishing an event with more seats moves people up from the waiting list."""
+    event = make_event(capacity=1)
+    people = [make_member(gemeinde_a, full_name=f"P{i}") for i in range(3)]
+    for person in people:
+        services.registration_create(event=event, user=person)
+    event.capacity = 2
+    event.save_revision().publish()
+    statuses = [event.registrations.get(user=p).status for p in people]
+    assert statuses == ["confirmed", "confirmed", "waitlisted"]

@@ -102,3 +102,19 @@ def test_example_projects_are_marked(client, project_index):
     """Invented demo projects say so on the page."""
     page = _project(project_index, "demo", is_example=True)
     assert "fiktiv" in client.get(page.url).content.decode()
+
+
+def test_editor_approval_publishes_submission(client, member_a, project_index, django_user_model):
+    """When an editor approves the moderation task, the project goes live for everyone."""
+    client.force_login(member_a)
+    client.post(reverse("cdo_network:project_submit"), SUBMISSION)
+    page = ProjectPage.objects.get(title="Digitale Sitzungsverwaltung")
+    editor = django_user_model.objects.create_superuser(
+        email="redaktion@example.org", password="x-Passwort-2026", full_name="Redaktion"
+    )
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    state.current_task_state.approve(user=editor)
+    page.refresh_from_db()
+    assert page.live
+    client.logout()
+    assert client.get(page.url).status_code == 200
