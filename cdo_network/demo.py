@@ -34,6 +34,7 @@ from .models import (
     EventPage,
     ExpertCircle,
     FundingProgramme,
+    MunicipalityFacts,
     ProjectIndexPage,
     ProjectPage,
     Recommendation,
@@ -118,9 +119,15 @@ def _seed_directory(topics):
     for email, name, org_name, role_title, topic_slugs, bio in PEERS:
         user = _user(email, name, org_name)
         people[email] = user
+        unit = Organisation.objects.get(name=org_name)
+        facts = MunicipalityFacts.objects.filter(
+            organisation__path__in=[unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
+        ).select_related("organisation")
+        # The directory names the municipality, not the office inside it.
+        municipality = max(facts, key=lambda f: f.organisation.depth).organisation
         services.profile_save(
             user=user,
-            organisation=Organisation.objects.get(name=org_name),
+            organisation=municipality,
             topics=[topics[s] for s in topic_slugs],
             role_title=role_title,
             bio=bio,
