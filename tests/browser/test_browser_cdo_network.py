@@ -143,3 +143,23 @@ def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, scre
     assert page.get_by_text("Durchschnitt ähnlicher Kommunen").is_visible()
     _accessible(axe, page)
     screenshot(page, "cdo-stocktaking")
+
+
+def test_network_pages_fit_a_phone(browser, live_server, demo_site, axe):
+    """Directory, event, project database and stocktaking form need no horizontal scrolling."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+    page = context.new_page()
+    login(page, live_server, CDO, DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    for path in (
+        "/netzwerk/verzeichnis/",
+        "/veranstaltungen/sprechstunde-oparl/",
+        "/projektdatenbank/",
+        "/netzwerk/bestandsaufnahme/neu/",
+        "/netzwerk/foerderprogramme/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path}: page is {width}px wide"
+        _accessible(axe, page)
+    context.close()
