@@ -2,7 +2,7 @@
 
 Everything here is scoped to the viewer: directory fields by each person's visibility choices,
 circles by membership, stocktakings by organisation membership. Query counts of the list
-selectors are pinned in ``tests/cdo_network/test_queries.py``.
+selectors are pinned in ``tests/cdo_network/test_views_query_counts.py``.
 """
 
 from dataclasses import dataclass, field

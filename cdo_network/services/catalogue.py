@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.models import User
+
 from ..models import FundingProgramme, FundingSubscription
 from .notify import notification_send_once
 
@@ -15,7 +17,7 @@ REMINDER_DAYS = (14, 3)
 
 
 @transaction.atomic
-def funding_subscription_set(*, programme: FundingProgramme, user, subscribed: bool) -> bool:
+def funding_subscription_set(*, programme: FundingProgramme, user: User, subscribed: bool) -> bool:
     """Subscribe to (or unsubscribe from) a programme's deadline reminders."""
     if subscribed:
         FundingSubscription.objects.get_or_create(programme=programme, user=user)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from lms.models import User
+
 from ..models import AbuseReport, CircleMembership, ExpertCircle, Post, PostAttachment, Thread
 from ..rendering import BERLIN, check_attachment
 from .notify import notification_send_once
@@ -23,7 +25,7 @@ PARTICIPATE = "cdo_network.participate_circle"
 MODERATE = "cdo_network.moderate_circle"
 
 
-def _sync_circle_permissions(*, circle: ExpertCircle, user, membership) -> None:
+def _sync_circle_permissions(*, circle: ExpertCircle, user: User, membership) -> None:
     active = membership is not None and membership.status == CircleMembership.Status.ACTIVE
     moderator = active and membership.role == CircleMembership.Role.MODERATOR
     for perm, wanted in ((PARTICIPATE, active), (MODERATE, moderator)):
@@ -37,7 +39,7 @@ def _sync_circle_permissions(*, circle: ExpertCircle, user, membership) -> None:
 def circle_membership_set(
     *,
     circle: ExpertCircle,
-    user,
+    user: User,
     role: str = CircleMembership.Role.MEMBER,
     status: str = CircleMembership.Status.ACTIVE,
 ) -> CircleMembership:
@@ -50,7 +52,7 @@ def circle_membership_set(
 
 
 @transaction.atomic
-def circle_join(*, circle: ExpertCircle, user) -> CircleMembership:
+def circle_join(*, circle: ExpertCircle, user: User) -> CircleMembership:
     """Join an open circle at once, or ask to join a closed one (pending until approved)."""
     existing = CircleMembership.objects.filter(circle=circle, user=user).first()
     if existing:
@@ -60,7 +62,7 @@ def circle_join(*, circle: ExpertCircle, user) -> CircleMembership:
 
 
 @transaction.atomic
-def circle_membership_approve(*, membership: CircleMembership, moderator) -> CircleMembership:
+def circle_membership_approve(*, membership: CircleMembership, moderator: User) -> CircleMembership:
     """A moderator admits a person who asked to join."""
     if not moderator.has_perm(MODERATE, membership.circle):
         raise PermissionDenied
@@ -70,13 +72,13 @@ def circle_membership_approve(*, membership: CircleMembership, moderator) -> Cir
 
 
 @transaction.atomic
-def circle_digest_set(*, circle: ExpertCircle, user, digest: bool) -> int:
+def circle_digest_set(*, circle: ExpertCircle, user: User, digest: bool) -> int:
     """Switch the daily digest of one circle on or off for ``user``."""
     return CircleMembership.objects.filter(circle=circle, user=user).update(digest=digest)
 
 
 @transaction.atomic
-def circle_leave(*, circle: ExpertCircle, user) -> None:
+def circle_leave(*, circle: ExpertCircle, user: User) -> None:
     """Leave a circle (or withdraw a request); permissions go with it."""
     CircleMembership.objects.filter(circle=circle, user=user).delete()
     _sync_circle_permissions(circle=circle, user=user, membership=None)
@@ -94,13 +96,13 @@ def _attach(post: Post, files) -> None:
         )
 
 
-def _require_participant(user, circle: ExpertCircle) -> None:
+def _require_participant(user: User, circle: ExpertCircle) -> None:
     if not user.has_perm(PARTICIPATE, circle):
         raise PermissionDenied
 
 
 @transaction.atomic
-def thread_create(*, circle: ExpertCircle, author, title: str, body: str, files=()) -> Thread:
+def thread_create(*, circle: ExpertCircle, author: User, title: str, body: str, files=()) -> Thread:
     """Open a discussion with its first post."""
     _require_participant(author, circle)
     if not title.strip() or not body.strip():
@@ -114,7 +116,7 @@ def thread_create(*, circle: ExpertCircle, author, title: str, body: str, files=
 
 
 @transaction.atomic
-def post_create(*, thread: Thread, author, body: str, files=()) -> Post:
+def post_create(*, thread: Thread, author: User, body: str, files=()) -> Post:
     """Reply in a thread; the thread moves to the top of its circle."""
     _require_participant(author, thread.circle)
     if not body.strip():
@@ -126,7 +128,7 @@ def post_create(*, thread: Thread, author, body: str, files=()) -> Post:
 
 
 @transaction.atomic
-def post_hide(*, post: Post, moderator, hidden: bool = True) -> Post:
+def post_hide(*, post: Post, moderator: User, hidden: bool = True) -> Post:
     """A moderator hides (or shows again) a post; the text stays for the record."""
     if not moderator.has_perm(MODERATE, post.thread.circle):
         raise PermissionDenied
@@ -137,7 +139,7 @@ def post_hide(*, post: Post, moderator, hidden: bool = True) -> Post:
 
 
 @transaction.atomic
-def post_report(*, post: Post, reporter, reason: str) -> AbuseReport:
+def post_report(*, post: Post, reporter: User, reason: str) -> AbuseReport:
     """A member reports a post; the moderators get a mail once the report is stored."""
     from ..tasks import abuse_report_notify_task
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lms.models import Organisation
+from lms.models import Organisation, User
 
 from ..models import MunicipalityFacts, Profile, Topic
 
@@ -26,7 +26,7 @@ def _facts_for(organisation: Organisation | None) -> MunicipalityFacts | None:
 @transaction.atomic
 def profile_save(
     *,
-    user,
+    user: User,
     organisation: Organisation | None,
     topics: Iterable[Topic] = (),
     **fields,
@@ -55,7 +55,7 @@ def profile_save(
 
 
 @transaction.atomic
-def profile_delete(*, user) -> None:
+def profile_delete(*, user: User) -> None:
     """Leave the directory: the entry is deleted, not just hidden."""
     Profile.objects.filter(user=user).delete()
 

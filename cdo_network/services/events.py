@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.models import User
+
 from ..models import EventPage, Registration
 from .notify import notification_send_once
 
@@ -51,7 +53,7 @@ def _promote_from_waiting_list(event: EventPage) -> list[Registration]:
 
 
 @transaction.atomic
-def registration_create(*, event: EventPage, user) -> Registration:
+def registration_create(*, event: EventPage, user: User) -> Registration:
     """Register ``user``: a seat while there is one, otherwise a place on the waiting list.
 
     Registering again after a cancellation joins the end of the queue.
@@ -74,7 +76,7 @@ def registration_create(*, event: EventPage, user) -> Registration:
 
 
 @transaction.atomic
-def registration_cancel(*, event: EventPage, user) -> list[Registration]:
+def registration_cancel(*, event: EventPage, user: User) -> list[Registration]:
     """Cancel ``user``'s registration; a freed seat goes to the head of the waiting list.
 
     Returns the registrations promoted as a result (mailed after commit).
@@ -115,7 +117,7 @@ def registration_promoted_notify(*, registration: Registration) -> bool:
 
 
 @transaction.atomic
-def attendance_confirm(*, event: EventPage, organiser, attended_user_ids: set[int]) -> int:
+def attendance_confirm(*, event: EventPage, organiser: User, attended_user_ids: set[int]) -> int:
     """The organiser records who attended; only confirmed registrations can count."""
     if not (organiser.is_superuser or event.organiser_id == organiser.pk):
         raise PermissionDenied

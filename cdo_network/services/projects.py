@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from lms.models import User
+
 from ..models import ProjectIndexPage, ProjectPage
 
 
@@ -23,7 +25,7 @@ def _unique_slug(index: ProjectIndexPage, title: str) -> str:
 
 
 @transaction.atomic
-def project_submit(*, index: ProjectIndexPage, user, title: str, **fields) -> ProjectPage:
+def project_submit(*, index: ProjectIndexPage, user: User, title: str, **fields) -> ProjectPage:
     """Create an unpublished project page and submit it for editorial review."""
     page = ProjectPage(
         title=title.strip(),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lms.models import Organisation
+from lms.models import Organisation, User
 
 from ..models import QUESTIONS, Assessment, SizeClass
 from ..selectors import stocktaking_organisations_for
@@ -14,7 +14,9 @@ from .directory import _facts_for
 
 
 @transaction.atomic
-def assessment_complete(*, organisation: Organisation, user, answers: dict[str, int]) -> Assessment:
+def assessment_complete(
+    *, organisation: Organisation, user: User, answers: dict[str, int]
+) -> Assessment:
     """Store a completed self-assessment of ``organisation`` by one of its members."""
     if not stocktaking_organisations_for(user).filter(pk=organisation.pk).exists():
         raise PermissionDenied
