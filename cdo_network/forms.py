@@ -18,6 +18,7 @@ from .models import (
     Topic,
 )
 from .rendering import check_attachment
+from .selectors import stocktaking_organisations_for
 
 
 class ProfileForm(forms.ModelForm):
@@ -57,9 +58,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            memberships__user=user
-        ).order_by("name")
+        # One's own units and the municipality or district above them.
+        self.fields["organisation"].queryset = stocktaking_organisations_for(user).order_by("path")
         self.fields["organisation"].required = False
 
 

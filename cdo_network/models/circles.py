@@ -5,6 +5,8 @@ permissions (``participate_circle``, ``moderate_circle``) by the services, so pe
 use the usual ``user.has_perm(perm, circle)``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -140,11 +142,21 @@ class Post(models.Model):
         return self.hidden_at is not None
 
 
+def attachment_path(instance: "PostAttachment", filename: str) -> str:
+    """A random name: files of closed circles must not be found by guessing their URL.
+
+    They are only ever served through the scoped download view; the original name is kept in
+    ``original_name`` for the download.
+    """
+    ending = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cdo/attachments/{uuid.uuid4().hex}.{ending}"
+
+
 class PostAttachment(models.Model):
     """A file on a post; its type was sniffed from its bytes, not taken from the browser."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="cdo/attachments/%Y/%m/")
+    file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

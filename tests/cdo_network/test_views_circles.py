@@ -214,3 +214,25 @@ def test_digest_can_be_switched_off(client, member_a, open_circle):
     client.force_login(member_a)
     client.post(reverse("cdo_network:circle_digest", args=[open_circle.slug]), {"digest": "0"})
     assert not CircleMembership.objects.get(user=member_a).digest
+
+
+def test_attachment_stored_under_random_name_and_served_scoped(client, member_a, open_circle):
+    """The stored file name is random; the download keeps the original name and sniffed type."""
+    services.circle_membership_set(circle=open_circle, user=member_a)
+    thread = services.thread_create(
+        circle=open_circle,
+        author=member_a,
+        title="Plan",
+        body="Anbei",
+        files=[SimpleUploadedFile("Lageplan Rathaus.png", PNG, content_type="text/html")],
+    )
+    attachment = thread.posts.get().attachments.get()
+    assert "Lageplan" not in attachment.file.name
+    assert attachment.content_type == "image/png"
+    client.force_login(member_a)
+    response = client.get(
+        reverse("cdo_network:attachment_download", args=[open_circle.slug, attachment.pk])
+    )
+    assert response["Content-Type"] == "image/png"
+    assert "Lageplan Rathaus.png" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PNG
