@@ -57,7 +57,6 @@ def funding_deadline_reminders_send_task() -> int:
     return services.funding_deadline_reminders_send()
 
 
-@app.on_after_finalize.connect
 def _schedule(sender, **kwargs):
     sender.add_periodic_task(
         crontab(minute=5), event_reminders_send_task.s(), name="cdo event reminders"
@@ -70,3 +69,10 @@ def _schedule(sender, **kwargs):
         funding_deadline_reminders_send_task.s(),
         name="cdo funding deadline reminders",
     )
+
+
+# The worker or beat may finalize the app before or after this module is imported.
+if app.finalized:
+    _schedule(app)
+else:
+    app.on_after_finalize.connect(_schedule)
