@@ -3,6 +3,7 @@ calendar, project, funding programme and stocktaking; axe-core on every page."""
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from lms.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import format_violations, login
@@ -29,13 +30,14 @@ def test_cdo_finds_peers_joins_circle_and_posts(page, live_server, demo_site, ax
     page.get_by_label("Thema").select_option(label="Offene Daten")
     page.get_by_label("Land", exact=True).select_option(label="Nordrhein-Westfalen")
     page.get_by_role("button", name="Suchen").click()
-    page.get_by_role("link", name="Katharina Brandt").wait_for()
-    assert page.get_by_role("link", name="Florian Huber").count() == 0  # Bayern
+    expect(page.get_by_role("heading", name="2 Personen gefunden")).to_be_visible()
+    expect(page.get_by_role("link", name="Katharina Brandt")).to_be_visible()
+    expect(page.get_by_role("link", name="Florian Huber")).to_have_count(0)  # Bayern
     _accessible(axe, page)
     screenshot(page, "cdo-directory")
     page.get_by_role("link", name="Katharina Brandt").click()
-    assert page.get_by_role("heading", level=1, name="Katharina Brandt").is_visible()
-    assert page.get_by_text("Leiterin Digitalstrategie").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Katharina Brandt")).to_be_visible()
+    expect(page.get_by_text("Leiterin Digitalstrategie")).to_be_visible()
 
     page.goto(f"{live_server.url}/netzwerk/expertenkreise/")
     _accessible(axe, page)
@@ -47,7 +49,7 @@ def test_cdo_finds_peers_joins_circle_and_posts(page, live_server, demo_site, ax
     page.get_by_role(
         "heading", level=1, name="Wie messt ihr den Erfolg eurer Strategie?"
     ).wait_for()
-    assert page.locator(".post-body strong", has_text="Kennzahlen").is_visible()
+    expect(page.locator(".post-body strong", has_text="Kennzahlen")).to_be_visible()
     page.get_by_label("Ihre Antwort").fill("Nachtrag: gern auch Beispiele aus Mittelstädten.")
     page.get_by_role("button", name="Antwort veröffentlichen").click()
     page.get_by_text("Nachtrag: gern auch Beispiele").wait_for()
@@ -65,7 +67,7 @@ def test_closed_circle_is_hidden_from_non_members(page, live_server, demo_site):
     page.get_by_role(
         "button", name="Aufnahme in „Informationssicherheit in Kommunen“ anfragen"
     ).click()
-    assert page.get_by_text("Ihre Anfrage ist an die Moderation gegangen.").is_visible()
+    expect(page.get_by_text("Ihre Anfrage ist an die Moderation gegangen.")).to_be_visible()
 
 
 def test_register_for_full_event_and_get_promoted(page, live_server, demo_site, axe, screenshot):
@@ -80,9 +82,9 @@ def test_register_for_full_event_and_get_promoted(page, live_server, demo_site, 
     page.goto(f"{live_server.url}/veranstaltungen/")
     _accessible(axe, page)
     page.get_by_role("link", name="Online-Sprechstunde OParl").click()
-    assert page.get_by_text("0 von 2 Plätzen frei").is_visible()
+    expect(page.get_by_text("0 von 2 Plätzen frei")).to_be_visible()
     page.get_by_role("button", name="Auf die Warteliste setzen").click()
-    assert page.get_by_text("Auf der Warteliste, Platz 1").is_visible()
+    expect(page.get_by_text("Auf der Warteliste, Platz 1")).to_be_visible()
     _accessible(axe, page)
     screenshot(page, "cdo-event")
 
@@ -90,8 +92,8 @@ def test_register_for_full_event_and_get_promoted(page, live_server, demo_site, 
     peer = User.objects.get(email="digital.koeln@demo.kommunal-campus.de")
     services.registration_cancel(event=event, user=peer)
     page.reload()
-    assert page.get_by_text("Angemeldet – Ihr Platz ist bestätigt").is_visible()
-    assert page.get_by_role("link", name="Online-Link").is_visible()
+    expect(page.get_by_text("Angemeldet – Ihr Platz ist bestätigt")).to_be_visible()
+    expect(page.get_by_role("link", name="Online-Link")).to_be_visible()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="In den Kalender übernehmen (.ics)").click()
@@ -110,7 +112,7 @@ def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, scre
     page.get_by_role("group", name="Handlungsfeld").get_by_label("Mobilität (1)").check()
     page.get_by_role("button", name="Projekte anzeigen").click()
     page.get_by_role("link", name="Parkraumsensorik und offene Verkehrsdaten").click()
-    assert page.get_by_text("Beispielprojekt (fiktiv):").is_visible()
+    expect(page.get_by_text("Beispielprojekt (fiktiv):")).to_be_visible()
     _accessible(axe, page)
     screenshot(page, "cdo-project")
 
@@ -118,10 +120,11 @@ def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, scre
     page.get_by_label("Jetzt offen").check()
     page.get_by_label("Thema").select_option(label="Energie und Klima")
     page.get_by_role("button", name="Filtern").click()
-    assert page.get_by_role(
-        "heading", name="Kommunalrichtlinie (Nationale Klimaschutzinitiative)"
-    ).is_visible()
-    assert page.get_by_role("heading", name="Modellprojekte Smart Cities").count() == 0
+    page.wait_for_url("**open=1**")
+    expect(
+        page.get_by_role("heading", name="Kommunalrichtlinie (Nationale Klimaschutzinitiative)")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Modellprojekte Smart Cities")).to_have_count(0)
     _accessible(axe, page)
     screenshot(page, "cdo-funding")
 
@@ -129,7 +132,7 @@ def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, scre
     page.get_by_role("link", name="Bestandsaufnahme beginnen").click()
     page.get_by_label("Organisation").select_option(label="Bundesstadt Bonn")
     groups = page.locator("fieldset.choice-group")
-    assert groups.count() == 18
+    expect(groups).to_have_count(18)
     for index in range(18):
         group = groups.nth(index)
         answer = "kaum" if index in (6, 7, 8) else "weitgehend"  # the data dimension is weakest
@@ -137,10 +140,10 @@ def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, scre
     _accessible(axe, page)
     page.get_by_role("button", name="Ergebnis anzeigen").click()
     page.get_by_role("heading", level=1, name="Ergebnis der Bestandsaufnahme").wait_for()
-    assert page.get_by_role("img", name="Netzdiagramm der sechs Dimensionen").is_visible()
-    assert page.get_by_role("row", name="Daten 2,0").is_visible()
-    assert page.get_by_text("Kursthema: Offene Daten in der Kommune").is_visible()
-    assert page.get_by_text("Durchschnitt ähnlicher Kommunen").is_visible()
+    expect(page.get_by_role("img", name="Netzdiagramm der sechs Dimensionen")).to_be_visible()
+    expect(page.get_by_role("row", name="Daten 2,0")).to_be_visible()
+    expect(page.get_by_text("Kursthema: Offene Daten in der Kommune")).to_be_visible()
+    expect(page.get_by_text("Durchschnitt ähnlicher Kommunen")).to_be_visible()
     _accessible(axe, page)
     screenshot(page, "cdo-stocktaking")
 

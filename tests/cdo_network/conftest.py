@@ -18,6 +18,16 @@ from lms.models import Membership
 from tests.factories import make_member
 
 
+@pytest.fixture(autouse=True)
+def _forget_celery_backend():
+    """Eager tasks cache Celery's (disabled) result backend per thread; drop it afterwards so a
+    later real-worker test (``celery_worker_on_redis``) sees the backend it configures."""
+    yield
+    from lms.celery import app
+
+    vars(app._local).pop("backend", None)
+
+
 @pytest.fixture
 def facts(gemeinde_a, gemeinde_b):
     services.municipality_facts_set(organisation=gemeinde_a, population=335_000, land="NW")
