@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cdo_network import services
 from cdo_network.models import (
+    QUESTIONS,
     CircleMembership,
     ExpertCircle,
     FundingProgramme,
@@ -103,6 +104,27 @@ def _standards(n, topic, **_):
     return reverse("cdo_network:standards_list")
 
 
+def _my_events(n, member_a, make_event, **_):
+    for i in range(n):
+        event = make_event(title=f"Termin {i}")
+        services.registration_create(event=event, user=member_a)
+    return reverse("cdo_network:my_events")
+
+
+def _attendance(n, member_a, gemeinde_a, make_event, **_):
+    event = make_event(capacity=n, organiser=member_a)
+    for i in range(n):
+        services.registration_create(event=event, user=make_member(gemeinde_a, full_name=f"T{i}"))
+    return reverse("cdo_network:event_attendance", args=[event.pk])
+
+
+def _stocktakings(n, member_a, gemeinde_a, **_):
+    answers = {key: 3 for questions in QUESTIONS.values() for key, _text in questions}
+    for _i in range(n):
+        services.assessment_complete(organisation=gemeinde_a, user=member_a, answers=answers)
+    return reverse("cdo_network:stocktaking_home")
+
+
 # page -> (builder, pinned number of queries for a signed-in member)
 PAGES = {
     "directory": (_directory, 9),
@@ -113,6 +135,9 @@ PAGES = {
     "project_index": (_projects, 12),
     "funding_list": (_funding, 7),
     "standards_list": (_standards, 5),
+    "my_events": (_my_events, 6),
+    "attendance": (_attendance, 6),
+    "stocktaking_home": (_stocktakings, 4),
 }
 
 
