@@ -208,6 +208,15 @@ def circle_moderators(*, circle: ExpertCircle) -> QuerySet:
     )
 
 
+def circle_members(*, circle: ExpertCircle) -> QuerySet:
+    """Active members, shown to the circle's own members."""
+    return (
+        CircleMembership.objects.filter(circle=circle, status=CircleMembership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
 def circle_pending_requests(*, circle: ExpertCircle) -> QuerySet:
     return (
         CircleMembership.objects.filter(circle=circle, status=CircleMembership.Status.PENDING)

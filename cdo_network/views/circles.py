@@ -35,6 +35,7 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "threads": selectors.circle_threads(circle=circle),
         "moderators": selectors.circle_moderators(circle=circle),
         "pending": selectors.circle_pending_requests(circle=circle) if is_moderator else [],
+        "members": selectors.circle_members(circle=circle) if can_post else [],
         "can_post": can_post,
         "is_moderator": is_moderator,
         "form": ThreadForm() if can_post else None,

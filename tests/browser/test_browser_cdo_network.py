@@ -149,13 +149,17 @@ def test_project_funding_and_stocktaking(page, live_server, demo_site, axe, scre
 
 
 def test_network_pages_fit_a_phone(browser, live_server, demo_site, axe):
-    """Directory, event, project database and stocktaking form need no horizontal scrolling."""
+    """The network pages need no horizontal scrolling on a phone and pass axe-core there."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
     page = context.new_page()
     login(page, live_server, CDO, DEMO_PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
     for path in (
+        "/netzwerk/",
         "/netzwerk/verzeichnis/",
+        "/netzwerk/expertenkreise/",
+        "/netzwerk/standards/",
+        "/netzwerk/veranstaltungen/meine/",
         "/veranstaltungen/sprechstunde-oparl/",
         "/projektdatenbank/",
         "/netzwerk/bestandsaufnahme/neu/",

@@ -129,7 +129,7 @@ def _stocktakings(n, member_a, gemeinde_a, **_):
 PAGES = {
     "directory": (_directory, 9),
     "circle_list": (_circles, 5),
-    "circle_detail": (_threads, 12),
+    "circle_detail": (_threads, 13),
     "thread_detail": (_posts, 12),
     "event_index": (_events, 9),
     "project_index": (_projects, 12),
