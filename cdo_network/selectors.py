@@ -112,8 +112,10 @@ def directory_entry(profile: Profile, viewer, org_ids: set[int]) -> DirectoryEnt
 
 
 def _directory_queryset() -> QuerySet:
+    """Listed, active people who still belong to a member organisation."""
+    still_member = Membership.objects.filter(user=OuterRef("user"))
     return (
-        Profile.objects.filter(listed=True, user__is_active=True)
+        Profile.objects.filter(Exists(still_member), listed=True, user__is_active=True)
         .select_related("user", "organisation")
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     )

@@ -147,3 +147,23 @@ def test_editors_manage_network_snippets(client, db, django_user_model):
     for model in ("expertcircle", "fundingprogramme", "standard", "recommendation"):
         response = client.get(f"/cms/snippets/cdo_network/{model}/")
         assert response.status_code == 200, model
+
+
+def test_people_who_left_their_organisation_drop_out(client, member_a, member_b, gemeinde_a, topic):
+    """A profile whose owner no longer belongs to any member organisation is not listed."""
+    from lms import services as lms_services
+
+    _profile(member_a, gemeinde_a, topic)
+    lms_services.membership_remove(user=member_a, organisation=gemeinde_a)
+    client.force_login(member_b)
+    assert "Anna Amsel" not in client.get(reverse("cdo_network:directory")).content.decode()
+
+
+def test_operators_see_network_models_in_django_admin(client, db, django_user_model):
+    """Registrations, circle memberships and reports can be looked up in the Django admin."""
+    admin = django_user_model.objects.create_superuser(
+        email="betrieb@example.org", password="x-Passwort-2026", full_name="Betrieb"
+    )
+    client.force_login(admin)
+    for model in ("profile", "registration", "circlemembership", "abusereport", "assessment"):
+        assert client.get(f"/django-admin/cdo_network/{model}/").status_code == 200, model
