@@ -2,11 +2,9 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lms.models import User
 
@@ -37,16 +35,13 @@ def funding_deadline_reminders_send(*, today: dt.date | None = None) -> int:
         ).select_related("programme", "user")
         for subscription in subscriptions:
             programme = subscription.programme
-            body = render_to_string(
-                "cdo_network/mail/funding_deadline.txt",
-                {"programme": programme, "days": days, "site_url": settings.SITE_URL},
-            )
             sent += notification_send_once(
                 kind="funding_deadline",
                 recipient=subscription.user,
                 key=f"{programme.pk}:{deadline.isoformat()}:{days}",
-                subject=_("Deadline in %(days)s days: %(name)s")
-                % {"days": days, "name": programme.name},
-                body=body,
+                subject=gettext_noop("Deadline in %(days)s days: %(name)s"),
+                subject_params={"days": days, "name": programme.name},
+                template="cdo_network/mail/funding_deadline.txt",
+                context={"programme": programme, "days": days},
             )
     return sent

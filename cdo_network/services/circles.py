@@ -7,12 +7,11 @@ person who leaves (or is removed) loses access at once.
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
 from lms.models import User
@@ -162,16 +161,14 @@ def abuse_report_notify(*, report: AbuseReport) -> int:
     ).select_related("user")
     sent = 0
     for membership in moderators:
-        body = render_to_string(
-            "cdo_network/mail/abuse_report.txt",
-            {"report": report, "circle": circle, "site_url": settings.SITE_URL},
-        )
         sent += notification_send_once(
             kind="abuse_report",
             recipient=membership.user,
             key=str(report.pk),
-            subject=_("A post in “%(circle)s” was reported") % {"circle": circle.name},
-            body=body,
+            subject=gettext_noop("A post in “%(circle)s” was reported"),
+            subject_params={"circle": circle.name},
+            template="cdo_network/mail/abuse_report.txt",
+            context={"report": report, "circle": circle},
         )
     return sent
 
@@ -201,15 +198,12 @@ def circle_digests_send(*, day: dt.date) -> int:
             per_user[membership.user].append((membership.circle, own))
     sent = 0
     for user, sections in per_user.items():
-        body = render_to_string(
-            "cdo_network/mail/digest.txt",
-            {"user": user, "sections": sections, "day": day, "site_url": settings.SITE_URL},
-        )
         sent += notification_send_once(
             kind="circle_digest",
             recipient=user,
             key=day.isoformat(),
-            subject=_("New posts in your expert circles"),
-            body=body,
+            subject=gettext_noop("New posts in your expert circles"),
+            template="cdo_network/mail/digest.txt",
+            context={"user": user, "sections": sections, "day": day},
         )
     return sent

@@ -7,12 +7,11 @@ the number of confirmed seats never exceeds the capacity. On SQLite writes are s
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lms.models import User
 
@@ -103,16 +102,14 @@ def registration_promoted_notify(*, registration: Registration) -> bool:
     if registration.status != Status.CONFIRMED:
         return False
     event = registration.event
-    body = render_to_string(
-        "cdo_network/mail/promoted.txt",
-        {"registration": registration, "event": event, "site_url": settings.SITE_URL},
-    )
     return notification_send_once(
         kind="event_promoted",
         recipient=registration.user,
         key=str(registration.pk),
-        subject=_("You have a seat: %(title)s") % {"title": event.title},
-        body=body,
+        subject=gettext_noop("You have a seat: %(title)s"),
+        subject_params={"title": event.title},
+        template="cdo_network/mail/promoted.txt",
+        context={"registration": registration, "event": event},
     )
 
 
@@ -144,15 +141,13 @@ def event_reminders_send(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for registration in registrations:
         event = registration.event
-        body = render_to_string(
-            "cdo_network/mail/reminder.txt",
-            {"event": event, "user": registration.user, "site_url": settings.SITE_URL},
-        )
         sent += notification_send_once(
             kind="event_reminder",
             recipient=registration.user,
             key=str(event.pk),
-            subject=_("Reminder: %(title)s") % {"title": event.title},
-            body=body,
+            subject=gettext_noop("Reminder: %(title)s"),
+            subject_params={"title": event.title},
+            template="cdo_network/mail/reminder.txt",
+            context={"event": event, "user": registration.user},
         )
     return sent

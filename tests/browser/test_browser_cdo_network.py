@@ -3,6 +3,7 @@ calendar, project, funding programme and stocktaking; axe-core on every page."""
 
 import icalendar
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from lms.management.commands.seed_demo import DEMO_PASSWORD
@@ -70,11 +71,11 @@ def test_closed_circle_is_hidden_from_non_members(page, live_server, demo_site):
     expect(page.get_by_text("Ihre Anfrage ist an die Moderation gegangen.")).to_be_visible()
 
 
-def test_register_for_full_event_and_get_promoted(page, live_server, demo_site, axe, screenshot):
+def test_register_for_full_event_and_get_promoted(
+    browser, page, live_server, demo_site, axe, screenshot
+):
     """On the fully booked office hour the learner joins the waiting list; when someone
     cancels they move up, and the calendar file parses with Berlin times."""
-    from cdo_network import services
-    from cdo_network.models import EventPage
     from lms.models import User
 
     login(page, live_server, LEARNER, DEMO_PASSWORD)
@@ -88,12 +89,22 @@ def test_register_for_full_event_and_get_promoted(page, live_server, demo_site, 
     _accessible(axe, page)
     screenshot(page, "cdo-event")
 
-    event = EventPage.objects.get(slug="sprechstunde-oparl")
+    # A participant cancels in their own browser; the learner moves up.
     peer = User.objects.get(email="digital.koeln@demo.kommunal-campus.de")
-    services.registration_cancel(event=event, user=peer)
+    peer.set_password(DEMO_PASSWORD)
+    peer.save(update_fields=["password"])
+    other = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin").new_page()
+    login(other, live_server, peer.email, DEMO_PASSWORD)
+    other.wait_for_url(f"{live_server.url}/")
+    other.goto(f"{live_server.url}/veranstaltungen/sprechstunde-oparl/")
+    other.get_by_role("button", name="Anmeldung stornieren").click()
+    expect(other.get_by_text("Ihre Anmeldung ist storniert.")).to_be_visible()
+    other.context.close()
     page.reload()
     expect(page.get_by_text("Angemeldet – Ihr Platz ist bestätigt")).to_be_visible()
     expect(page.get_by_role("link", name="Online-Link")).to_be_visible()
+    promoted = [m for m in mail.outbox if m.to == [LEARNER]]
+    assert [m.subject for m in promoted] == ["Ihr Platz ist bestätigt: Online-Sprechstunde OParl"]
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="In den Kalender übernehmen (.ics)").click()

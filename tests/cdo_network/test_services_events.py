@@ -157,3 +157,16 @@ def test_attendance_counts_as_training_hours(make_event, gemeinde_a, client):
     client.force_login(learner)
     page = client.get(reverse("cdo_network:my_events")).content.decode()
     assert "3,0" in page or "3.0" in page
+
+
+def test_mails_use_the_recipients_language(make_event, gemeinde_a):
+    """A person who prefers English gets the reminder in English, others in German."""
+    event = make_event(start=timezone.now() + dt.timedelta(hours=3), title="Treffen")
+    english = make_member(gemeinde_a, full_name="Emma English", preferred_language="en")
+    german = make_member(gemeinde_a, full_name="Greta Deutsch", preferred_language="de")
+    services.registration_create(event=event, user=english)
+    services.registration_create(event=event, user=german)
+    services.event_reminders_send()
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[english.email] == "Reminder: Treffen"
+    assert subjects[german.email] == "Erinnerung: Treffen"
