@@ -105,7 +105,7 @@ FUNDING = [
     {
         "name": "Kommunalrichtlinie (Nationale Klimaschutzinitiative)",
         "funder_level": "bund",
-        "funder": "Bund – Nationale Klimaschutzinitiative, Projektträger Zukunft – Umwelt – "
+        "funder": "Nationale Klimaschutzinitiative, Projektträger Zukunft – Umwelt – "
         "Gesellschaft (ZUG) gGmbH",
         "target_group": "Kommunen und kommunale Unternehmen",
         "funding_rate": "je nach Maßnahme – siehe Förderaufruf",
