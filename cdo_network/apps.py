@@ -8,3 +8,8 @@ class CdoNetworkConfig(AppConfig):
     name = "cdo_network"
     verbose_name = _("CDO network")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

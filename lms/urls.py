@@ -68,6 +68,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
+    path("netzwerk/", include("cdo_network.urls")),
 ]
 
 if settings.DEBUG:

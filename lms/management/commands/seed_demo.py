@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cdo_network.demo import seed_cdo_network
 from courses.demo import TRAINER_GROUP, seed_courses
 from lms import services
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
@@ -135,6 +136,7 @@ class Command(BaseCommand):
             job_profiles_by_name={profile.name: profile for profile in JobProfile.objects.all()},
         )
         seed_staff(hr_bonn=users["personal.bonn@demo.kommunal-campus.de"])
+        seed_cdo_network()
         self._print_logins()
 
     def _print_logins(self):

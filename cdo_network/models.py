@@ -1,1 +1,0 @@
-"""Models of the cdo_network app (filled by later issues)."""

@@ -1,0 +1,14 @@
+"""Template filters of the CDO network."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..rendering import markdown_to_safe_html
+
+register = template.Library()
+
+
+@register.filter
+def safe_markdown(text: str) -> str:
+    """Markdown rendered and sanitised with nh3: the only way user text becomes HTML."""
+    return mark_safe(markdown_to_safe_html(text))  # noqa: S308  (sanitised by nh3 just before)
