@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench bench-pdf worker clean
+.PHONY: run test install messages translations lint format bench bench-pdf bench-extra bench-services bench-floor bench-exam worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -53,13 +53,39 @@ format: install
 ## Certificate PDF benchmark (bench/pdf.py): ReportLab render, render + PAdES signature, and
 ## WeasyPrint as the reference. Installs the `bench` extra (pins in pyproject.toml, shared
 ## dependencies held to requirements.lock) and Debian's pango/harfbuzz-subset that it needs.
-bench-pdf: install
+bench-pdf: bench-extra
 	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
 		echo "Installing pango for WeasyPrint…"; apt-get update -qq && \
 		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
+	$(BIN)/python bench/pdf.py $(BENCH_ARGS)
+
+## The `bench` extra (pins in pyproject.toml, shared dependencies held to requirements.lock).
+bench-extra: install
 	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" > $(VENV)/bench-requirements.txt
 	$(BIN)/pip install --quiet -r $(VENV)/bench-requirements.txt -c requirements.lock
-	$(BIN)/python bench/pdf.py $(BENCH_ARGS)
+
+## The HTTP benchmarks need PostgreSQL and Redis on 127.0.0.1 (started here when installed
+## but not running); each creates its own database and drops it afterwards.
+bench-services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		command -v pg_ctlcluster >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; \
+		pg_ctlcluster 15 main start; sleep 2; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { \
+		command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }; \
+		redis-server --daemonize yes --bind 127.0.0.1 --save '' --appendonly no; sleep 1; }
+
+## Lesson page floor (bench/page_floor.py): gunicorn with 2 workers, wrk against a bare Wagtail
+## page, the enrolled learner's lesson page and the mark-done POST. Database bench_floor.
+bench-floor: bench-extra messages bench-services
+	@command -v wrk >/dev/null || { echo "Installing wrk…"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/page_floor.py $(BENCH_ARGS); status=$$?; \
+		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS bench_floor WITH (FORCE)' >/dev/null; exit $$status
+
+## Exam load (bench/exam_load.py): Locust, N learners start one quiz at the same moment.
+## BENCH_ARGS="--users 300 --think-min 5 --think-max 15" for a short run. Database bench_exam.
+bench-exam: bench-extra messages bench-services
+	$(BIN)/python bench/exam_load.py $(BENCH_ARGS); status=$$?; \
+		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS bench_exam WITH (FORCE)' >/dev/null; exit $$status
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=info --concurrency=2

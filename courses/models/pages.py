@@ -44,7 +44,16 @@ class CourseChildMixin:
     """Pages inside a course know their course and apply the course-ownership rules."""
 
     def get_course(self):
-        return CoursePage.objects.ancestor_of(self, inclusive=True).first()
+        """The course this page belongs to, looked up once per instance: a page is asked
+        several times per request (view, breadcrumb), and pages do not change course while
+        they are being served."""
+        if "_course" not in self.__dict__:
+            self._course = CoursePage.objects.ancestor_of(self, inclusive=True).first()
+        return self._course
+
+    def set_course(self, course) -> None:
+        """Hand over a course that was already loaded (e.g. with the learner's enrolment)."""
+        self._course = course
 
     def permissions_for_user(self, user):
         return CourseOwnedPermissionTester(user, self)

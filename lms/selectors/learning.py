@@ -29,6 +29,29 @@ def enrolment_for(user: User, course: CoursePage) -> Enrolment | None:
     )
 
 
+def enrolment_for_page(user: User, page: Page) -> Enrolment | None:
+    """The person's current enrolment in the course that contains ``page``, in one query.
+
+    Same answer as ``enrolment_for(user, page.get_course())``, but the course is found among
+    the page's ancestors by their tree paths (computed from the page's own path) and comes back
+    joined to the enrolment, which is then handed to the page so it is not looked up again.
+    """
+    if not user.is_authenticated:
+        return None
+    step = page.steplen
+    ancestor_paths = [page.path[:length] for length in range(step, len(page.path) + 1, step)]
+    enrolment = (
+        Enrolment.objects.filter(user=user, course__path__in=ancestor_paths)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course")
+        .order_by("-cycle")
+        .first()
+    )
+    if enrolment is not None and hasattr(page, "set_course"):
+        page.set_course(enrolment.course)
+    return enrolment
+
+
 @dataclass
 class ProgressState:
     done_lesson_ids: set

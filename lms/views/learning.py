@@ -37,6 +37,13 @@ def _error_response(request, error: LearningError) -> HttpResponse:
     return render(request, "lms/error.html", {"message": text}, status=error.status)
 
 
+def _active_enrolment_for_page(user, page) -> Enrolment:
+    enrolment = learning_selectors.enrolment_for_page(user, page)
+    if enrolment is None:
+        raise Http404(_("You are not enrolled in this course."))
+    return enrolment
+
+
 def _active_enrolment(user, course) -> Enrolment:
     enrolment = learning_selectors.enrolment_for(user, course)
     if enrolment is None:
@@ -57,7 +64,7 @@ def serve_course_page(request: HttpRequest, page: CoursePage) -> HttpResponse:
 
 
 def serve_lesson_page(request: HttpRequest, page: LessonPage) -> HttpResponse | None:
-    enrolment = learning_selectors.enrolment_for(request.user, page.get_course())
+    enrolment = learning_selectors.enrolment_for_page(request.user, page)
     if enrolment is None:
         return None  # visitors read the public page
     learning_services.lesson_open(enrolment=enrolment, lesson=page)
@@ -74,7 +81,7 @@ def serve_lesson_page(request: HttpRequest, page: LessonPage) -> HttpResponse | 
 
 
 def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None:
-    enrolment = learning_selectors.enrolment_for(request.user, page.get_course())
+    enrolment = learning_selectors.enrolment_for_page(request.user, page)
     if enrolment is None:
         return None
     attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
@@ -138,7 +145,7 @@ def withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_POST
 def lesson_mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    enrolment = _active_enrolment(request.user, lesson.get_course())
+    enrolment = _active_enrolment_for_page(request.user, lesson)
     try:
         learning_services.lesson_complete(enrolment=enrolment, lesson=lesson)
     except LearningError as error:
@@ -154,7 +161,7 @@ def lesson_mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_POST
 def lesson_heartbeat(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    enrolment = _active_enrolment(request.user, lesson.get_course())
+    enrolment = _active_enrolment_for_page(request.user, lesson)
     try:
         learning_services.lesson_heartbeat(enrolment=enrolment, lesson=lesson)
     except LearningError as error:
@@ -166,7 +173,7 @@ def lesson_heartbeat(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_POST
 def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
-    enrolment = _active_enrolment(request.user, quiz.get_course())
+    enrolment = _active_enrolment_for_page(request.user, quiz)
     try:
         learning_services.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
     except LearningError as error:

@@ -1,0 +1,415 @@
+"""Exam load: N learners start the same final quiz at one moment, work through it, submit.
+
+Starts gunicorn (production settings from ``lms.settings.bench``, PostgreSQL database
+``bench_exam``, Redis cache db 6) and runs Locust headless in this process against it:
+
+1. **Set-up**: N learners are created and enrolled in the first seeded course, each with a
+   signed-in session in the database (the session cookie stands in for a login).
+2. **Waiting room** (while Locust spawns users at ``--spawn-rate``): each learner opens the quiz
+   page once, which hands out the CSRF token, then waits at a start barrier.
+3. **Synchronised start**: when the last learner has arrived, the barrier opens and all of
+   them press "Start quiz" at once (POST, then the quiz page with their questions).
+4. **Eight pages**: the quiz UI is one page with all questions, so the eight "pages" of an exam
+   are simulated as eight GETs of the quiz page (the start's GET is page 1), each followed by
+   ``--think-min``..``--think-max`` seconds of think time.
+5. **Submit**: the answers (a random mix of right and wrong) as a form POST.
+
+It prints requests/s, p50/p95/p99 latency (all requests, the synchronised start, and the steady
+state after it), errors, how long the synchronised start took to be fully served, then checks
+in the database that every learner who got a successful submit has exactly one submitted attempt
+with all answers stored. Targets (2-core machine shared by app, database and load generator):
+3,000 learners, no errors, steady-state p95 < 500 ms, the start served within 60 s.
+
+    python bench/exam_load.py --users 3000 [--think-min 30 --think-max 90] [--spawn-rate 100]
+
+Run it through ``make bench-exam``, which installs Locust (the ``bench`` extra) first.
+"""
+
+# ruff: noqa: I001  (Locust must be imported first, see below)
+from __future__ import annotations
+
+# Locust runs on gevent and monkey-patches the standard library when imported; that has to
+# happen before anything opens sockets or starts threads (Django, psycopg, ssl).
+import locust  # noqa: F401
+
+import argparse
+import os
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+DATABASE = "bench_exam"
+REDIS_DB = 6
+PORT = 8766
+PAGES = 8
+MOODLE_USERS_PER_VCPU = 2000 / 16  # Moodle 4.5: 2,000 users on 12 app + 4 database vCPUs
+TARGET_P95_MS = 500
+TARGET_START_SECONDS = 60
+
+
+@dataclass
+class Learner:
+    cookie: str
+    answers: dict[str, list[str]]
+
+
+@dataclass
+class Run:
+    """What the Locust users record, beside Locust's own statistics."""
+
+    learners: list[Learner]
+    quiz_url: str
+    quiz_id: int
+    think_min: float
+    think_max: float
+    start_released_at: float = 0.0
+    start_served_at: list[float] = field(default_factory=list)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"start": [], "steady": []})
+    submitted: int = 0
+    finished: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def form_answers(quiz, rng: random.Random) -> dict[str, list[str]]:
+    """Form values for every question (field ``q-<id>``), about two thirds of them right."""
+    answers = {}
+    for child in quiz.questions:
+        right = rng.random() < 0.67
+        value = child.value
+        if child.block_type in ("single_choice", "multiple_choice"):
+            options = value["choices"].bound_blocks
+            chosen = [o.id for o in options if o.value["correct"] == right] or [options[0].id]
+            if child.block_type == "single_choice":
+                chosen = chosen[:1]
+        elif child.block_type == "true_false":
+            chosen = [str(value["correct"] == right).lower()]
+        else:
+            chosen = [value["accepted_answers"][0] if right else "weiß nicht"]
+        answers[f"q-{child.id}"] = chosen
+    return answers
+
+
+def prepare_data(users: int, seed: int):
+    """Learners enrolled in the first seeded course with sessions; returns (quiz, learners).
+
+    Written in bulk (users, enrolments, sessions) so 3,000 learners take seconds; the
+    learners have unusable passwords, so nobody can log in with them.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    from courses.models import CoursePage, QuizPage
+    from lms.models import Enrolment, User
+
+    course = CoursePage.objects.live().order_by("path").first()
+    quiz = QuizPage.objects.live().descendant_of(course).get()
+    password = make_password(None)
+    people = User.objects.bulk_create(
+        [
+            User(
+                email=f"learner{i:05d}@exam.bench.invalid",
+                full_name=f"Prüfling {i}",
+                password=password,
+            )
+            for i in range(users)
+        ],
+        batch_size=1000,
+    )
+    Enrolment.objects.bulk_create(
+        [Enrolment(user=person, course=course) for person in people], batch_size=1000
+    )
+    cookies = harness.session_cookies(people)
+    rng = random.Random(seed)
+    learners = [Learner(f"sessionid={cookies[p.pk]}", form_answers(quiz, rng)) for p in people]
+    return quiz, learners
+
+
+def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeout: float):
+    """Run the users to the end (or ``timeout`` seconds)."""
+    import gevent
+    from gevent.event import Event
+    from locust import events, task
+    from locust.contrib.fasthttp import FastHttpUser
+    from locust.env import Environment
+    from locust.exception import StopUser
+
+    barrier = Event()
+    arrived = {"count": 0}
+    learners = iter(run.learners)
+    csrf_pattern = re.compile(r"csrftoken=([A-Za-z0-9]+)")
+    attempt_pattern = re.compile(r"/lernen/versuch/(\d+)/abgeben/")
+
+    class Examinee(FastHttpUser):
+        host = base_url
+        connection_timeout = 180.0
+        network_timeout = 180.0
+        insecure = True
+
+        def on_start(self):
+            self.learner = next(learners)
+            self.csrf = ""
+
+        def headers(self, post=False) -> dict:
+            cookie = self.learner.cookie + (f"; csrftoken={self.csrf}" if self.csrf else "")
+            headers = {"Cookie": cookie}
+            if post:
+                headers["X-CSRFToken"] = self.csrf
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            return headers
+
+        def get_quiz(self, name: str, phase: str) -> str:
+            started = time.monotonic()
+            with self.client.get(
+                run.quiz_url, headers=self.headers(), name=name, catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"status {response.status_code}")
+                    raise StopUser
+                set_cookie = response.headers.get("Set-Cookie", "") or ""
+                match = csrf_pattern.search(set_cookie)
+                if match:
+                    self.csrf = match.group(1)
+                body = response.text or ""
+            run.latencies[phase].append((time.monotonic() - started) * 1000)
+            return body
+
+        def think(self):
+            gevent.sleep(random.uniform(run.think_min, run.think_max))
+
+        @task
+        def exam(self):
+            # Waiting room: open the quiz page (CSRF token), then wait for everyone.
+            try:
+                self.get_quiz("0 waiting room: quiz page", "start")
+            finally:  # a learner who failed here must not hold the others back
+                arrived["count"] += 1
+                if arrived["count"] >= users:
+                    run.start_released_at = time.monotonic()
+                    barrier.set()
+            barrier.wait()
+            # Synchronised start: POST "start quiz", then page 1 with the questions.
+            started = time.monotonic()
+            with self.client.post(
+                f"/lernen/quiz/{run.quiz_id}/starten/",
+                headers=self.headers(post=True),
+                data="",
+                name="1 start quiz (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"status {response.status_code}")
+                    raise StopUser
+            run.latencies["start"].append((time.monotonic() - started) * 1000)
+            body = self.get_quiz("2 page 1 of 8 (quiz page)", "start")
+            run.start_served_at.append(time.monotonic())
+            match = attempt_pattern.search(body)
+            if not match:
+                run.failures.append("quiz page without an open attempt form")
+                raise StopUser
+            attempt_id = match.group(1)
+            for _page in range(2, PAGES + 1):
+                self.think()
+                self.get_quiz(f"3 pages 2-{PAGES} (quiz page)", "steady")
+            self.think()
+            fields = [("csrfmiddlewaretoken", self.csrf)]
+            for name, values in self.learner.answers.items():
+                fields.extend((name, value) for value in values)
+            started = time.monotonic()
+            with self.client.post(
+                f"/lernen/versuch/{attempt_id}/abgeben/",
+                headers=self.headers(post=True),
+                data=urlencode(fields),
+                name="4 submit answers (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code == 302 and "/lernen/versuch/" in (
+                    response.headers.get("Location") or ""
+                ):
+                    run.submitted += 1
+                else:
+                    response.failure(f"status {response.status_code}")
+            run.latencies["steady"].append((time.monotonic() - started) * 1000)
+            run.finished += 1
+            raise StopUser
+
+    environment = Environment(user_classes=[Examinee], events=events)
+    runner = environment.create_local_runner()
+    began = time.monotonic()
+    runner.start(users, spawn_rate=spawn_rate)
+
+    def progress():
+        while True:
+            gevent.sleep(15)
+            stats = environment.stats.total
+            print(
+                f"  t={time.monotonic() - began:5.0f}s users={runner.user_count} "
+                f"arrived={arrived['count']} finished={run.finished} "
+                f"requests={stats.num_requests} failures={stats.num_failures} "
+                f"rps={stats.current_rps:.1f} load={os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+
+    reporter = gevent.spawn(progress)
+    deadline = began + timeout
+    while time.monotonic() < deadline:
+        gevent.sleep(1)
+        if run.finished + len(run.failures) >= users or (
+            runner.user_count == 0 and time.monotonic() - began > 10
+        ):
+            break
+    elapsed = time.monotonic() - began
+    reporter.kill()
+    runner.quit()
+    return environment.stats, elapsed
+
+
+def check_database(run: Run, quiz_id: int, question_count: int) -> list[str]:
+    from django.db import connections
+
+    from lms.models import QuizAttempt
+
+    connections.close_all()
+    problems = []
+    attempts = QuizAttempt.objects.filter(quiz_id=quiz_id)
+    submitted = attempts.filter(status=QuizAttempt.Status.SUBMITTED)
+    submitted_count = submitted.count()
+    empty = sum(1 for answers in submitted.values_list("answers", flat=True) if not answers)
+    incomplete = sum(
+        1
+        for answers in submitted.values_list("answers", flat=True)
+        if len(answers) != question_count
+    )
+    duplicates = attempts.count() - attempts.values("enrolment_id").distinct().count()
+    print(
+        f"database: {attempts.count()} attempts, {submitted_count} submitted "
+        f"(learners with a successful submit: {run.submitted}), {empty} with empty answers, "
+        f"{incomplete} without all {question_count} answers, {duplicates} duplicate attempts"
+    )
+    if submitted_count != run.submitted:
+        problems.append("submitted attempts in the database != successful submits")
+    if empty or incomplete:
+        problems.append("some submitted attempts lack answers")
+    if duplicates:
+        problems.append("some learners have more than one attempt")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=3000)
+    parser.add_argument("--think-min", type=float, default=30.0, help="seconds per page")
+    parser.add_argument("--think-max", type=float, default=90.0, help="seconds per page")
+    parser.add_argument("--spawn-rate", type=float, default=100.0, help="users per second")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--timeout", type=float, default=1500.0, help="stop the run after this")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--keep-db", action="store_true", help="keep bench_exam afterwards")
+    args = parser.parse_args()
+
+    harness.configure(database=DATABASE, redis_db=REDIS_DB)
+    harness.recreate_database(DATABASE)
+    harness.flush_redis(REDIS_DB)
+    try:
+        print(f"setting up {DATABASE} (migrate, collectstatic, seed_demo, {args.users} learners) …")
+        harness.setup_django_and_schema()
+        quiz, learners = prepare_data(args.users, args.seed)
+        question_count = len(quiz.questions)
+        run = Run(learners, quiz.url, quiz.pk, args.think_min, args.think_max)
+        from django.db import connections
+
+        connections.close_all()
+        backlog = ["--backlog", "4096"]
+        with harness.gunicorn(port=PORT, workers=args.workers, extra_args=backlog) as base_url:
+            print(
+                f"quiz '{quiz.title}' ({question_count} questions) at {quiz.url}; "
+                f"{args.users} learners, spawn rate {args.spawn_rate}/s, think time "
+                f"{args.think_min:g}-{args.think_max:g} s per page, {PAGES} pages simulated as "
+                f"{PAGES} GETs of the one-page quiz, then the submit POST"
+            )
+            print(f"gunicorn {args.workers} sync workers; load average {harness.load_average()}")
+            stats, elapsed = run_locust(
+                run, base_url, users=args.users, spawn_rate=args.spawn_rate, timeout=args.timeout
+            )
+            load_after = harness.load_average()
+        report(run, stats, elapsed, args, load_after)
+        problems = check_database(run, quiz.pk, question_count)
+        total = stats.total
+        start_seconds = (
+            max(run.start_served_at) - run.start_released_at if run.start_served_at else 0.0
+        )
+        steady_p95 = harness.percentile(run.latencies["steady"], 0.95)
+        met = (
+            total.num_failures == 0
+            and not run.failures
+            and run.submitted == args.users
+            and steady_p95 < TARGET_P95_MS
+            and start_seconds <= TARGET_START_SECONDS
+            and not problems
+        )
+        print(f"targets for {args.users} learners: {'met' if met else 'NOT met'}")
+        for problem in problems + run.failures[:5]:
+            print(f"PROBLEM: {problem}")
+    finally:
+        if not args.keep_db:
+            harness.drop_database(DATABASE)
+            harness.flush_redis(REDIS_DB)
+
+
+def report(run: Run, stats, elapsed: float, args, load_after: str) -> None:
+    total = stats.total
+    print()
+    print(f"{'request':<34}{'count':>8}{'fail':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+        print(
+            f"{entry.name:<34}{entry.num_requests:>8}{entry.num_failures:>6}"
+            f"{entry.get_response_time_percentile(0.5):>9.0f}"
+            f"{entry.get_response_time_percentile(0.95):>9.0f}"
+            f"{entry.get_response_time_percentile(0.99):>9.0f}"
+        )
+    print(
+        f"{'all requests':<34}{total.num_requests:>8}{total.num_failures:>6}"
+        f"{total.get_response_time_percentile(0.5):>9.0f}"
+        f"{total.get_response_time_percentile(0.95):>9.0f}"
+        f"{total.get_response_time_percentile(0.99):>9.0f}"
+    )
+    for phase, label in (
+        ("start", "synchronised start (waiting room, start, page 1)"),
+        ("steady", "steady state (pages 2-8, submit)"),
+    ):
+        values = run.latencies[phase]
+        print(
+            f"{label}: p50 {harness.percentile(values, 0.5):.0f} ms, "
+            f"p95 {harness.percentile(values, 0.95):.0f} ms, "
+            f"p99 {harness.percentile(values, 0.99):.0f} ms ({len(values)} requests)"
+        )
+    rps = total.num_requests / elapsed if elapsed else 0.0
+    start_seconds = max(run.start_served_at) - run.start_released_at if run.start_served_at else 0
+    print(
+        f"run {elapsed:.0f} s, {rps:.1f} requests/s on average, {total.num_failures} errors; "
+        f"{run.submitted}/{args.users} learners submitted"
+    )
+    print(
+        f"synchronised start: all {len(run.start_served_at)} learners had started and received "
+        f"page 1 {start_seconds:.1f} s after the barrier opened "
+        f"(target <= {TARGET_START_SECONDS} s)"
+    )
+    cores = os.cpu_count() or 1
+    print(
+        f"users per vCPU: {run.submitted / cores:.0f} ({run.submitted} learners on {cores} vCPUs "
+        f"for app, database and load generator together) vs Moodle 4.5: "
+        f"{MOODLE_USERS_PER_VCPU:.0f} (2,000 on 12 app + 4 database vCPUs)"
+    )
+    print(f"load average after the run: {load_after}")
+
+
+if __name__ == "__main__":
+    main()

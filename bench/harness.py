@@ -1,0 +1,198 @@
+"""What the HTTP benchmarks share: their own PostgreSQL database and Redis db, production-like
+settings, a gunicorn they start and always stop, and session cookies made without logging in.
+
+The benchmark process configures Django for the same database and ``SECRET_KEY`` as the
+gunicorn it starts (the key signs the sessions' auth hash), so it can create users, enrolments
+and sessions directly and check the stored results afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def configure(*, database: str, redis_db: int, extra: dict[str, str] | None = None) -> None:
+    """Point this process (and the gunicorn it will start) at the bench database and cache."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    static_root = Path(tempfile.gettempdir()) / f"kommunal-campus-{database}-static"
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lms.settings.bench",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+            "DB_CONN_MAX_AGE": "60",
+            "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / f"kommunal-campus-{database}-media"),
+            "LOG_LEVEL": "WARNING",
+            **(extra or {}),
+        }
+    )
+    # Celery stays eager (no broker): nothing in the measured paths queues a task.
+    os.environ.pop("CELERY_BROKER_URL", None)
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def flush_redis(redis_db: int) -> None:
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=redis_db).flushdb()
+
+
+def setup_django_and_schema() -> None:
+    """Migrate, collect static files (the manifest storage needs them) and seed the demo."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    with contextlib.redirect_stdout(open(os.devnull, "w")):  # noqa: SIM115
+        call_command("seed_demo")
+
+
+def session_cookies(users) -> dict[int, str]:
+    """One signed-in session per user, written in one bulk insert: ``{user_id: session_key}``.
+
+    The session holds exactly what ``django.contrib.auth.login`` stores, so the server sees a
+    normal signed-in visitor.
+    """
+    from datetime import timedelta
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    store = SessionStore()
+    expiry = timezone.now() + timedelta(days=1)
+    rows, keys = [], {}
+    for user in users:
+        key = secrets.token_hex(16)
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
+        keys[user.pk] = key
+    Session.objects.bulk_create(rows, batch_size=1000)
+    return keys
+
+
+def http_get(url: str, cookie: str = "", timeout: float = 10.0) -> tuple[int, str, dict]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace"), dict(error.headers)
+
+
+def csrf_token_from(headers: dict) -> str:
+    """The ``csrftoken`` value from a response's Set-Cookie header (what a browser keeps)."""
+    from http.cookies import SimpleCookie
+
+    cookie = SimpleCookie()
+    for name, value in headers.items():
+        if name.lower() == "set-cookie":
+            cookie.load(value)
+    return cookie["csrftoken"].value if "csrftoken" in cookie else ""
+
+
+@contextlib.contextmanager
+def gunicorn(
+    *, port: int, workers: int = 2, worker_class: str = "sync", extra_args=()
+) -> Iterator[str]:
+    """Run gunicorn on 127.0.0.1 until the block ends; yield its base URL.
+
+    It is started in its own process group and stopped with SIGTERM (then SIGKILL after 15 s),
+    so a failing benchmark never leaves a server behind.
+    """
+    base_url = f"http://127.0.0.1:{port}"
+    command = [
+        str(BIN / "gunicorn"),
+        "lms.wsgi",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+        *extra_args,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}")
+            try:
+                status, _body, _headers = http_get(f"{base_url}/healthz", timeout=2)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not become healthy within 60 s")
+            time.sleep(0.3)
+        yield base_url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an unsorted list (0.0 for an empty one)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
