@@ -95,8 +95,8 @@ FUNDING = [
         "Projektträger KfW",
         "target_group": "Städte, Gemeinden, Landkreise und interkommunale Kooperationen",
         "funding_rate": "siehe Förderaufruf",
-        "description": "Förderung integrierter Smart-City-Strategien und ihrer Umsetzung; "
-        "die Modellprojekte aus den Staffeln 2019 bis 2021 sind in der Umsetzung.",
+        "description": "Förderung integrierter Smart-City-Strategien und ihrer Umsetzung in "
+        "ausgewählten Modellprojekten (Staffeln 2019 bis 2021).",
         "accepting_applications": False,
         "deadline_note": "derzeit keine neue Staffel – siehe Förderaufruf",
         "url": "https://www.smart-city-dialog.de/",
@@ -112,7 +112,7 @@ FUNDING = [
         "description": "Klimaschutz in Kommunen, z. B. Energiemanagement und Klimaschutzkonzepte.",
         "accepting_applications": True,
         "deadline_note": "Antragsfenster siehe Förderaufruf",
-        "url": "https://www.klimaschutz.de/kommunalrichtlinie",
+        "url": "https://www.klimaschutz.de/",
         "topics": ["energie-klima"],
     },
     {

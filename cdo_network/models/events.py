@@ -30,7 +30,7 @@ class EventIndexPage(Page):
         from ..selectors import events_for_index
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(events_for_index(index=self))
+        context.update(events_for_index(index=self), network_section="events")
         return context
 
 
@@ -96,7 +96,7 @@ class EventPage(Page):
         from ..selectors import event_state_for
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_state_for(event=self, user=request.user))
+        context.update(event_state_for(event=self, user=request.user), network_section="events")
         return context
 
 

@@ -58,7 +58,7 @@ class ProjectIndexPage(Page):
         from ..selectors import projects_search
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(projects_search(index=self, params=request.GET))
+        context.update(projects_search(index=self, params=request.GET), network_section="projects")
         return context
 
 
@@ -130,6 +130,11 @@ class ProjectPage(Page):
     class Meta:
         verbose_name = _("Project")
         verbose_name_plural = _("Projects")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["network_section"] = "projects"
+        return context
 
 
 class ProjectDocument(Orderable):
