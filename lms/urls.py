@@ -51,6 +51,7 @@ learning_patterns = [
 hr_patterns = [
     path("", hr.hr_home, name="hr_home"),
     path("einheit/<int:unit_id>/", hr.matrix, name="hr_matrix"),
+    path("einheit/<int:unit_id>/kennzahlen/", hr.dashboard, name="hr_dashboard"),
     path("einheit/<int:unit_id>/export.csv", hr.matrix_csv, name="hr_matrix_csv"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),

@@ -269,3 +269,41 @@ def employee_record(person: User) -> dict:
         "today": today,
         "warning_until": today + timedelta(days=EXPIRY_WARNING_DAYS),
     }
+
+
+@dataclass
+class UnitCompletion:
+    name: str
+    required: int
+    held: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.held / self.required) if self.required else 100
+
+
+def hr_dashboard(unit: Organisation, *, today: date | None = None) -> dict:
+    """Completion of mandatory qualifications per unit, upcoming expiries and overdue items,
+    from the same cells as the matrix (so the figures always agree with it)."""
+    today = today or timezone.localdate()
+    matrix = qualification_matrix(unit=unit, per_page=10**6, today=today)
+    by_unit: dict[str, UnitCompletion] = {}
+    expiring, overdue = [], []
+    for row in matrix.rows:
+        for course, cell in zip(matrix.columns, row.cells, strict=True):
+            if cell.status == NOT_REQUIRED:
+                continue
+            for unit_name in row.units:
+                entry = by_unit.setdefault(unit_name, UnitCompletion(unit_name, 0, 0))
+                entry.required += 1
+                entry.held += cell.status in (HELD, EXPIRING)
+            if cell.status == EXPIRING:
+                expiring.append((row.user, course, cell.valid_until))
+            elif cell.status == OVERDUE:
+                overdue.append((row.user, course, cell.due_date))
+    return {
+        "units": sorted(by_unit.values(), key=lambda entry: entry.name),
+        "expiring": sorted(expiring, key=lambda item: item[2]),
+        "overdue": sorted(overdue, key=lambda item: item[2]),
+        "matrix": matrix,
+    }

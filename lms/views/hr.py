@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..forms_hr import AssignmentForm, MatrixFilterForm
 from ..models import User
 from ..selectors import organisations_visible_to
-from ..selectors.hr import employee_record, people_visible_to, qualification_matrix
+from ..selectors.hr import (
+    employee_record,
+    hr_dashboard,
+    people_visible_to,
+    qualification_matrix,
+)
 from ..services.hr import assignment_create
 
 
@@ -129,6 +134,14 @@ def assignment_new(request: HttpRequest, unit_id: int) -> HttpResponse:
         )
         return redirect("hr_matrix", unit_id=unit.pk)
     return render(request, "lms/hr/assignment_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Completion per unit (chart and the same data as a table), expiries and overdue items."""
+    unit = _visible_unit(request, unit_id)
+    return render(request, "lms/hr/dashboard.html", {"unit": unit, **hr_dashboard(unit)})
 
 
 @login_required

@@ -202,3 +202,16 @@ def test_matrix_status_filter(hr_a, gemeinde_a, employee_a):
     matrix = qualification_matrix(unit=gemeinde_a, status="not_started")
     assert [row.user for row in matrix.rows] == [employee_a]
     assert qualification_matrix(unit=gemeinde_a, status="held").rows == []
+
+
+def test_dashboard_counts_agree_with_matrix(client, hr_a, gemeinde_a, employee_a, course):
+    """Per-unit completion appears as chart and table; an overdue item is listed by name."""
+    from lms.services.hr import enrolment_assign
+
+    enrolment_assign(
+        user=employee_a, course=course, due_date=timezone.localdate() - timedelta(days=3)
+    )
+    client.force_login(hr_a)
+    html = client.get(reverse("hr_dashboard", args=[gemeinde_a.pk])).content.decode()
+    assert "<svg" in html and "<table" in html and "Bürgerdienste Bonn" in html
+    assert "0 %" in html and "HYPERLINK" in html
