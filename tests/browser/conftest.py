@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -25,6 +26,9 @@ CHROMIUM_ARGS = [
 ]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI shares two cores between the app, the database and the browser: allow assertions time.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -28,6 +28,7 @@ def test_cdo_finds_peers_joins_circle_and_posts(page, live_server, demo_site, ax
     page.get_by_role("navigation", name="CDO-Netzwerk").get_by_role(
         "link", name="Verzeichnis"
     ).click()
+    page.wait_for_url("**/netzwerk/verzeichnis/")
     page.get_by_label("Thema").select_option(label="Offene Daten")
     page.get_by_label("Land", exact=True).select_option(label="Nordrhein-Westfalen")
     page.get_by_role("button", name="Suchen").click()
