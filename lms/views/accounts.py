@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import selectors, services
 from ..forms import EmailAuthenticationForm, ProfileForm
 from ..models import Membership
+from ..services.privacy import person_data_export
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -85,6 +86,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         return response
     context = {"form": form, "memberships": selectors.memberships_of(request.user)}
     return render(request, "lms/profile.html", context)
+
+
+@login_required
+@require_GET
+def data_export(request: HttpRequest) -> JsonResponse:
+    """Everything stored about the signed-in person, as a JSON download (DSGVO Art. 15/20)."""
+    data = person_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
