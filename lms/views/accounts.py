@@ -117,7 +117,13 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("job_profiles")
         .order_by("user__full_name")
     )
-    context = {"organisation": organisation, "sub_units": sub_units, "members": members}
+    audit_visible = selectors.organisations_visible_to(request.user, perm="manage_members")
+    context = {
+        "organisation": organisation,
+        "sub_units": sub_units,
+        "members": members,
+        "may_read_audit_log": audit_visible.filter(pk=organisation.pk).exists(),
+    }
     return render(request, "lms/organisation_detail.html", context)
 
 

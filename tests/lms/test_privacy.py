@@ -93,6 +93,16 @@ def test_audit_log_visible_to_org_admin_only(
         assert client.get(url).status_code == 404
 
 
+def test_organisation_page_links_audit_log_for_org_admin_only(client, admin_a, hr_a, gemeinde_a):
+    """The unit page links the audit log for its org admin, not for HR."""
+    url = reverse("organisation_detail", args=[gemeinde_a.pk])
+    log_url = reverse("hr_audit_log", args=[gemeinde_a.pk])
+    client.force_login(admin_a)
+    assert log_url in client.get(url).content.decode()
+    client.force_login(hr_a)
+    assert log_url not in client.get(url).content.decode()
+
+
 def test_audit_log_hides_other_municipality(client, admin_a, hr_b, gemeinde_b, amt_b):
     """Events filed under B never appear in A's log."""
     person_b = make_member(amt_b, full_name="Bernd Köln")
