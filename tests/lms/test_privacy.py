@@ -240,7 +240,20 @@ def test_admin_action_requires_superuser(client, employee_a):
         *Permission.objects.filter(codename__in=["view_user", "change_user"])
     )
     client.force_login(staff)
-    response = _run_erase_action(client, employee_a, confirm=True)
-    assert response.status_code in (200, 302, 403)
+    changelist = client.get(reverse("admin:lms_user_changelist")).content.decode()
+    assert changelist and "erase_people" not in changelist
+    _run_erase_action(client, employee_a, confirm=True)
     employee_a.refresh_from_db()
     assert employee_a.full_name == "Erika Bonn"
+
+
+def test_data_export_includes_cdo_network_profile(client, employee_a):
+    """The CDO network's exporter adds the person's directory profile, and only theirs."""
+    from cdo_network.models import Profile
+
+    Profile.objects.create(user=employee_a, role_title="CDO", bio="Offene Daten in Bonn")
+    Profile.objects.create(user=UserFactory(), bio="Fremde Biografie")
+    client.force_login(employee_a)
+    data = json.loads(client.get(reverse("account_data_export")).content)
+    assert data["cdo_network"]["profile"]["bio"] == "Offene Daten in Bonn"
+    assert "Fremde Biografie" not in json.dumps(data, ensure_ascii=False)
