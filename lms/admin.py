@@ -1,14 +1,49 @@
 """Django admin for platform operators. Membership writes go through the services so that
 object permissions stay in step with roles."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from . import services
-from .models import JobProfile, Membership, Organisation, User
+from .models import AuditEvent, JobProfile, Membership, Organisation, User
+from .services.privacy import person_erase
+
+
+@admin.action(description=_("Erase person (anonymise)"))
+def erase_people(modeladmin, request, queryset):
+    """Anonymise the selected people after a confirmation page; superusers only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    people = list(queryset.exclude(pk=request.user.pk))
+    if request.POST.get("confirm") == "yes":
+        for person in people:
+            person_erase(user=person, by=request.user)
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d person has been erased.",
+                "%(count)d people have been erased.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Erase people"),
+        "people": people,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/lms/user/erase_confirmation.html", context)
 
 
 @admin.register(User)
@@ -28,6 +63,32 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "full_name", "password1", "password2"]}),
     ]
+    actions = [erase_people]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("erase_people", None)
+        return actions
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ["timestamp", "action", "actor", "subject", "organisation"]
+    list_filter = ["action"]
+    list_select_related = ["actor", "subject", "organisation"]
+    date_hierarchy = "timestamp"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)

@@ -16,6 +16,7 @@ account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("meine-daten.json", views.data_export, name="account_data_export"),
     path("passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "passwort-vergessen/gesendet/",
@@ -55,6 +56,7 @@ hr_patterns = [
     path("einheit/<int:unit_id>/export.csv", hr.matrix_csv, name="hr_matrix_csv"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
+    path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
 ]
 
 urlpatterns = [

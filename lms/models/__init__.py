@@ -11,11 +11,13 @@ from .accounts import (
     User,
     validate_ags,
 )
+from .audit import AuditEvent
 from .hr import Assignment
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
 __all__ = [
     "Assignment",
+    "AuditEvent",
     "AGS_PATTERN",
     "LAND_CODES",
     "Enrolment",

@@ -3,6 +3,7 @@
 
 from .accounts import (
     LoginView,
+    data_export,
     healthz,
     home,
     language_switch,
@@ -13,6 +14,7 @@ from .accounts import (
 
 __all__ = [
     "LoginView",
+    "data_export",
     "healthz",
     "home",
     "language_switch",

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import selectors, services
 from ..forms import EmailAuthenticationForm, ProfileForm
 from ..models import Membership
+from ..services.privacy import person_data_export
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -88,6 +89,17 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def data_export(request: HttpRequest) -> JsonResponse:
+    """Everything stored about the signed-in person, as a JSON download (DSGVO Art. 15/20)."""
+    data = person_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """Organisations whose records the user may see (HR and org admins), as a tree."""
     organisations = selectors.organisations_visible_to(request.user).order_by("path")
@@ -105,7 +117,13 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("job_profiles")
         .order_by("user__full_name")
     )
-    context = {"organisation": organisation, "sub_units": sub_units, "members": members}
+    audit_visible = selectors.organisations_visible_to(request.user, perm="manage_members")
+    context = {
+        "organisation": organisation,
+        "sub_units": sub_units,
+        "members": members,
+        "may_read_audit_log": audit_visible.filter(pk=organisation.pk).exists(),
+    }
     return render(request, "lms/organisation_detail.html", context)
 
 

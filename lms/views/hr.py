@@ -8,6 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..forms_hr import AssignmentForm, MatrixFilterForm
 from ..models import User
 from ..selectors import organisations_visible_to
+from ..selectors.audit import audit_events_for
 from ..selectors.hr import (
     employee_record,
     hr_dashboard,
     people_visible_to,
     qualification_matrix,
 )
+from ..services.audit import audit_record
 from ..services.hr import assignment_create
 
 
@@ -47,6 +50,7 @@ def _matrix_for(request, unit):
 def matrix(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _visible_unit(request, unit_id)
     form, matrix = _matrix_for(request, unit)
+    audit_record(actor=request.user, action="viewed_matrix", organisation=unit)
     context = {"unit": unit, "form": form, "matrix": matrix, "query": request.GET.urlencode()}
     template = "lms/hr/partials/matrix_table.html" if request.htmx else "lms/hr/matrix.html"
     return render(request, template, context)
@@ -71,6 +75,12 @@ def matrix_csv(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
     unit = _visible_unit(request, unit_id)
     _form, matrix = _matrix_for(request, unit)
     matrix.rows = list(matrix.page.paginator.object_list)
+    audit_record(
+        actor=request.user,
+        action="exported_matrix",
+        organisation=unit,
+        detail={"filter": request.GET.dict(), "rows": len(matrix.rows)},
+    )
 
     def rows():
         writer = csv.writer(_Echo(), delimiter=";")
@@ -109,6 +119,7 @@ def matrix_csv(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
 @require_GET
 def employee(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(people_visible_to(request.user), pk=user_id)
+    audit_record(actor=request.user, action="viewed_employee", subject=person)
     return render(request, "lms/hr/employee.html", employee_record(person))
 
 
@@ -142,6 +153,17 @@ def dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Completion per unit (chart and the same data as a table), expiries and overdue items."""
     unit = _visible_unit(request, unit_id)
     return render(request, "lms/hr/dashboard.html", {"unit": unit, **hr_dashboard(unit)})
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Who viewed or exported whose records in this unit and its sub-units; org admins only."""
+    unit = get_object_or_404(
+        organisations_visible_to(request.user, perm="manage_members"), pk=unit_id
+    )
+    page = Paginator(audit_events_for(unit), 50).get_page(request.GET.get("seite", 1))
+    return render(request, "lms/hr/audit_log.html", {"unit": unit, "page": page})
 
 
 @login_required

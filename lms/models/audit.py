@@ -1,0 +1,67 @@
+"""Data protection: an append-only log of who viewed, exported or erased whose records.
+
+Org admins read it (``/personal/einheit/<id>/protokoll/``); rows refuse updates and deletes, like
+``LearningStatement``. Foreign keys are ``SET_NULL`` so that erasing a person or a unit keeps the
+fact that something happened.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One access to personal records: who (actor) did what (action) to whose record (subject)."""
+
+    class Action(models.TextChoices):
+        VIEWED_MATRIX = "viewed_matrix", _("Viewed the qualification overview")
+        VIEWED_EMPLOYEE = "viewed_employee", _("Viewed an employee record")
+        EXPORTED_MATRIX = "exported_matrix", _("Exported the qualification overview")
+        DATA_EXPORT = "data_export", _("Downloaded own data")
+        ERASED = "erased", _("Erased a person")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Done by"),
+    )
+    action = models.CharField(_("Action"), max_length=20, choices=Action.choices)
+    organisation = models.ForeignKey(
+        "lms.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Organisation unit"),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person concerned"),
+    )
+    detail = models.JSONField(_("Details"), default=dict, blank=True)
+    timestamp = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Audit event")
+        verbose_name_plural = _("Audit log")
+        ordering = ["-timestamp", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit events are append-only.")
