@@ -12,13 +12,16 @@ from .accounts import (
     validate_ags,
 )
 from .hr import Assignment
+from .hr_ops import DigestSent, ExternalQualification, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
 __all__ = [
     "Assignment",
     "AGS_PATTERN",
     "LAND_CODES",
+    "DigestSent",
     "Enrolment",
+    "ExternalQualification",
     "JobProfile",
     "LearningStatement",
     "LessonProgress",
@@ -27,6 +30,7 @@ __all__ = [
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",
     "QuizAttempt",
+    "ReminderSent",
     "User",
     "validate_ags",
 ]
