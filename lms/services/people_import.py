@@ -20,6 +20,8 @@ from ..selectors.hr import people_visible_to
 from .accounts import membership_set
 
 MAX_ROWS = 2000
+NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 HEADERS = {
     "name": ("name", "full name", "vollständiger name"),
     "email": ("e-mail", "email", "e-mail-adresse", "e-mail address"),
@@ -63,11 +65,10 @@ def employee_import_parse(raw: bytes) -> list[dict]:
     """Rows of the CSV file (semicolon or comma separated, header row required) as dicts."""
     text = _decode(raw)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=";,").delimiter
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ";"
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [column.strip().lower() for column in next(reader, [])]
     positions = {}
     for key, names in HEADERS.items():
@@ -126,8 +127,14 @@ def employee_import_check(
         row = ImportRow(**item)
         if not row.name:
             row.errors.append(_("The name is missing."))
+        elif len(row.name) > NAME_MAX_LENGTH:
+            row.errors.append(
+                _("The name is longer than %(max)s characters.") % {"max": NAME_MAX_LENGTH}
+            )
         try:
             validate_email(row.email)
+            if len(row.email) > EMAIL_MAX_LENGTH:
+                raise ValidationError("too long")
         except ValidationError:
             row.errors.append(
                 _("“%(email)s” is not a valid e-mail address.") % {"email": row.email}
