@@ -217,3 +217,61 @@ def test_import_token_not_usable_for_other_unit(client, hr_a, gemeinde_a, amt_a,
     )
     assert response.status_code == 404
     assert not User.objects.filter(email="neu@bonn.de").exists()
+
+
+def _staff_with_external(amt_a, cdo_profile, course, people):
+    for number in range(people):
+        person = make_member(amt_a, full_name=f"Person {number:02d}")
+        services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
+        ExternalQualification.objects.create(
+            user=person,
+            course=course,
+            title="Extern",
+            provider="Anbieter",
+            completed_on=timezone.localdate(),
+            file="nachweise/x.pdf",
+            status=ExternalQualification.Status.APPROVED,
+        )
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_matrix_with_external_query_count_constant(
+    client, hr_a, gemeinde_a, amt_a, cdo_profile, course, django_assert_num_queries, people
+):
+    """Approved external qualifications cost one query for the page, with 2 or 20 people."""
+    _staff_with_external(amt_a, cdo_profile, course, people)
+    client.force_login(hr_a)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("hr_matrix", args=[gemeinde_a.pk]))
+    assert response.content.decode().count("vorhanden") >= people
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_xlsx_export_query_count_constant(
+    client, hr_a, gemeinde_a, amt_a, cdo_profile, course, django_assert_num_queries, people
+):
+    """The XLSX export costs the same number of queries with 2 or 20 employees."""
+    _staff_with_external(amt_a, cdo_profile, course, people)
+    client.force_login(hr_a)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]))
+        content = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert len(rows) == people + 2 and rows[1][4] == "vorhanden"  # + header, HR user
+
+
+def test_external_cell_statuses():
+    """An external qualification is held, expiring within 90 days, or expired by valid_until;
+    it only replaces a cell it beats."""
+    from datetime import date
+
+    from lms.selectors.hr import Cell, better_cell, cell_for_external
+
+    today = date(2026, 11, 26)
+    assert cell_for_external(None, today=today).status == "held"
+    assert cell_for_external(date(2027, 1, 10), today=today).status == "expiring"
+    assert cell_for_external(date(2026, 11, 1), today=today).status == "expired"
+    held = Cell("held", valid_until=date(2028, 1, 1))
+    assert better_cell(Cell("overdue"), held) is held
+    assert better_cell(held, Cell("expiring")) is held
+    assert better_cell(Cell("in_progress"), Cell("expired")).status == "in_progress"
