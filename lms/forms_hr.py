@@ -38,3 +38,77 @@ class AssignmentForm(forms.ModelForm):
             "recurrence_months",
         ]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+MAX_PROOF_BYTES = 10 * 1024 * 1024
+
+
+class ExternalQualificationForm(forms.Form):
+    """Upload of a proof of external training: PDF only (checked by content), at most 10 MB."""
+
+    course = forms.ModelChoiceField(
+        CoursePage.objects.live().order_by("title"),
+        label=_("Qualification"),
+        help_text=_("The course of the platform this training stands for."),
+    )
+    title = forms.CharField(label=_("Title of the training"), max_length=255)
+    provider = forms.CharField(label=_("Provider"), max_length=255)
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if the qualification does not expire."),
+    )
+    file = forms.FileField(
+        label=_("Proof (PDF)"),
+        help_text=_("A PDF file of at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PROOF_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 10 MB. Please upload a smaller PDF."), code="too_large"
+            )
+        upload.seek(0)
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            if upload.name.lower().endswith(".pdf"):
+                raise forms.ValidationError(
+                    _("The file is named .pdf but is not a PDF document."), code="fake_pdf"
+                )
+            raise forms.ValidationError(_("Only PDF files can be uploaded."), code="not_pdf")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        done, until = cleaned.get("completed_on"), cleaned.get("valid_until")
+        if done and until and until < done:
+            self.add_error("valid_until", _("“Valid until” cannot be before the completion date."))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+
+
+class EmployeeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: Name; E-Mail; Einheit; Stellenprofil (header row first, "
+            "semicolon or comma separated). At most 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        return upload

@@ -7,3 +7,19 @@ from celery import shared_task
 def ping_task() -> str:
     """Round-trip check used by /healthz tests and operators: proves a worker answers."""
     return "pong"
+
+
+@shared_task(name="lms.reminders_send_due")
+def reminders_send_due_task() -> int:
+    """Daily beat: due-date reminders to learners (each at most once, see the service)."""
+    from .services.reminders import reminders_send_due
+
+    return reminders_send_due()
+
+
+@shared_task(name="lms.digest_send_weekly")
+def digest_send_weekly_task() -> int:
+    """Weekly beat: the HR digest of overdue and expiring qualifications."""
+    from .services.reminders import digest_send_weekly
+
+    return digest_send_weekly()

@@ -46,6 +46,8 @@ learning_patterns = [
     path("quiz/<int:quiz_id>/starten/", learning.quiz_start, name="learning_quiz_start"),
     path("versuch/<int:attempt_id>/abgeben/", learning.quiz_submit, name="learning_quiz_submit"),
     path("versuch/<int:attempt_id>/", learning.attempt_result, name="learning_attempt_result"),
+    path("nachweise/", hr.learning_external_upload, name="learning_external_upload"),
+    path("nachweise/<int:pk>/datei/", hr.external_download, name="learning_external_download"),
     path("statistik/kurs/<int:course_id>/", statistics.course_statistics, name="course_statistics"),
 ]
 
@@ -54,9 +56,17 @@ hr_patterns = [
     path("einheit/<int:unit_id>/", hr.matrix, name="hr_matrix"),
     path("einheit/<int:unit_id>/kennzahlen/", hr.dashboard, name="hr_dashboard"),
     path("einheit/<int:unit_id>/export.csv", hr.matrix_csv, name="hr_matrix_csv"),
+    path("einheit/<int:unit_id>/export.xlsx", hr.matrix_xlsx, name="hr_matrix_xlsx"),
+    path("einheit/<int:unit_id>/import/", hr.employee_import, name="hr_import"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
     path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
+    path("person/<int:user_id>/nachweis/", hr.external_upload, name="hr_external_upload"),
+    path(
+        "person/<int:user_id>/nachweis/<int:pk>/pruefen/",
+        hr.external_review,
+        name="hr_external_review",
+    ),
 ]
 
 urlpatterns = [

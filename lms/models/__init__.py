@@ -13,6 +13,7 @@ from .accounts import (
 )
 from .audit import AuditEvent
 from .hr import Assignment
+from .hr_ops import DigestSent, ExternalQualification, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "AuditEvent",
     "AGS_PATTERN",
     "LAND_CODES",
+    "DigestSent",
     "Enrolment",
+    "ExternalQualification",
     "JobProfile",
     "LearningStatement",
     "LessonProgress",
@@ -29,6 +32,7 @@ __all__ = [
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",
     "QuizAttempt",
+    "ReminderSent",
     "User",
     "validate_ags",
 ]

@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, LessonPage
 
-from ..models import Enrolment, JobProfile, LessonProgress, Membership, Organisation, User
+from ..models import (
+    Enrolment,
+    ExternalQualification,
+    JobProfile,
+    LessonProgress,
+    Membership,
+    Organisation,
+    User,
+)
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -98,6 +106,43 @@ def cell_for(enrolment: Enrolment | None, *, required: bool, percent: int, today
     return Cell(NOT_STARTED, due_date=enrolment.due_date, percent=0)
 
 
+CELL_RANK = {HELD: 2, EXPIRING: 1}
+
+
+def cell_for_external(until: date | None, *, today: date) -> Cell:
+    """The cell an approved external qualification gives: held until ``valid_until``, expiring
+    or expired like a certificate (no date: held indefinitely)."""
+    if until and until < today:
+        return Cell(EXPIRED, valid_until=until)
+    if until and (until - today).days <= EXPIRY_WARNING_DAYS:
+        return Cell(EXPIRING, valid_until=until)
+    return Cell(HELD, valid_until=until)
+
+
+def better_cell(cell: Cell, external: Cell | None) -> Cell:
+    """The external qualification's cell when it ranks higher (held > expiring > the rest)."""
+    if external is None or CELL_RANK.get(external.status, 0) <= CELL_RANK.get(cell.status, 0):
+        return cell
+    return external
+
+
+def approved_external_until(user_ids, course_ids, *, today: date) -> dict:
+    """Best approved external qualification per (user, course) as a cell, in one query."""
+    best: dict[tuple[int, int], Cell] = {}
+    if not user_ids or not course_ids:
+        return best
+    for user_id, course_id, until in ExternalQualification.objects.filter(
+        user_id__in=list(user_ids),
+        course_id__in=list(course_ids),
+        status=ExternalQualification.Status.APPROVED,
+    ).values_list("user_id", "course_id", "valid_until"):
+        cell = cell_for_external(until, today=today)
+        best[(user_id, course_id)] = better_cell(
+            best.get((user_id, course_id), Cell(EXPIRED)), cell
+        )
+    return best
+
+
 @dataclass
 class MatrixRow:
     user: User
@@ -174,13 +219,17 @@ def qualification_matrix(
     column_ids = set().union(*required.values()) if required else set()
     columns = list(CoursePage.objects.filter(pk__in=column_ids).order_by("title"))
     percents = _percent_complete([e for e in latest.values() if e.course_id in column_ids])
+    external = approved_external_until(people, column_ids, today=today)
     for user_id, row in people.items():
         row.cells = [
-            cell_for(
-                latest.get((user_id, course.pk)),
-                required=course.pk in required[user_id],
-                percent=percents.get((user_id, course.pk), 0),
-                today=today,
+            better_cell(
+                cell_for(
+                    latest.get((user_id, course.pk)),
+                    required=course.pk in required[user_id],
+                    percent=percents.get((user_id, course.pk), 0),
+                    today=today,
+                ),
+                external.get((user_id, course.pk)),
             )
             for course in columns
         ]
@@ -262,9 +311,15 @@ def employee_record(person: User) -> dict:
         .select_related("organisation")
         .prefetch_related("job_profiles")
     )
+    externals = list(
+        ExternalQualification.objects.filter(user=person)
+        .select_related("course")
+        .order_by("-uploaded_at")
+    )
     return {
         "person": person,
         "rows": rows,
+        "externals": externals,
         "memberships": memberships,
         "today": today,
         "warning_until": today + timedelta(days=EXPIRY_WARNING_DAYS),

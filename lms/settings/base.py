@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -217,6 +218,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "reminders-send-due": {
+        "task": "lms.reminders_send_due",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "digest-send-weekly": {
+        "task": "lms.digest_send_weekly",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+}
 
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Kommunal-Campus"

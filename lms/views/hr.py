@@ -9,10 +9,16 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..forms_hr import AssignmentForm, MatrixFilterForm
 from ..models import User
@@ -177,3 +183,222 @@ def hr_home(request: HttpRequest) -> HttpResponse:
 
 
 __all__ = ["User"]
+
+
+# --- External qualifications ----------------------------------------------------------------
+
+
+def _external_upload(request, person, *, redirect_to, template, extra):
+    from ..forms_hr import ExternalQualificationForm
+    from ..services.qualifications import external_qualification_upload
+
+    form = ExternalQualificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        external_qualification_upload(user=person, uploaded_by=request.user, **form.cleaned_data)
+        messages.success(request, _("The proof was uploaded and is waiting for review by HR."))
+        return redirect_to
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "person": person, **extra}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def external_upload(request: HttpRequest, user_id: int) -> HttpResponse:
+    """HR uploads proof of external training for a person in their scope."""
+    person = get_object_or_404(people_visible_to(request.user), pk=user_id)
+    return _external_upload(
+        request,
+        person,
+        redirect_to=redirect("hr_employee", user_id=person.pk),
+        template="lms/hr/external_upload.html",
+        extra={"hr": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_external_upload(request: HttpRequest) -> HttpResponse:
+    """An employee uploads proof of their own external training and sees their uploads."""
+    from ..models import ExternalQualification
+
+    own = ExternalQualification.objects.filter(user=request.user).select_related("course")
+    return _external_upload(
+        request,
+        request.user,
+        redirect_to=redirect("learning_external_upload"),
+        template="lms/hr/external_upload.html",
+        extra={"hr": False, "uploads": own.order_by("-uploaded_at")},
+    )
+
+
+@login_required
+@require_POST
+def external_review(request: HttpRequest, user_id: int, pk: int) -> HttpResponse:
+    """HR approves or rejects an external qualification of a person in scope."""
+    from ..forms_hr import ReviewForm
+    from ..models import ExternalQualification
+    from ..services.qualifications import external_qualification_review
+
+    person = get_object_or_404(
+        people_visible_to(request.user).exclude(pk=request.user.pk), pk=user_id
+    )
+    qualification = get_object_or_404(ExternalQualification, user=person, pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    external_qualification_review(
+        qualification=qualification, reviewed_by=request.user, approve=approve
+    )
+    if approve:
+        text = _("The proof “%(title)s” was approved.")
+    else:
+        text = _("The proof “%(title)s” was rejected.")
+    messages.success(request, text % {"title": qualification.title})
+    return redirect("hr_employee", user_id=person.pk)
+
+
+@login_required
+@require_GET
+def external_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The proof file, for the person it belongs to and HR in scope; 404 for everyone else."""
+    from ..models import ExternalQualification
+
+    qualification = get_object_or_404(ExternalQualification, pk=pk)
+    if qualification.user_id != request.user.pk and not (
+        people_visible_to(request.user).filter(pk=qualification.user_id).exists()
+    ):
+        raise Http404
+    response = FileResponse(
+        qualification.file.open("rb"),
+        as_attachment=True,
+        filename=f"nachweis-{qualification.pk}.pdf",
+        content_type="application/pdf",
+    )
+    return response
+
+
+# --- XLSX export --------------------------------------------------------------------------
+
+
+def _cell_text(cell) -> str:
+    text = cell.label
+    if cell.valid_until:
+        text += " " + _("until %(date)s") % {"date": cell.valid_until.strftime("%d.%m.%Y")}
+    if cell.status in ("in_progress", "overdue") and cell.percent is not None:
+        text += f" ({cell.percent} %)"
+    return text
+
+
+@login_required
+@require_GET
+def matrix_xlsx(request: HttpRequest, unit_id: int) -> FileResponse:
+    """The matrix as filtered, as an Excel workbook (same scope, filters and headers as the CSV),
+    written in openpyxl's write-only mode to a temporary file so memory stays flat."""
+    import tempfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    unit = _visible_unit(request, unit_id)
+    _form, matrix = _matrix_for(request, unit)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Qualifications")[:31])
+
+    def text_row(values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=neutralise_formula(value))
+            cell.data_type = "s"  # stored as a string, never parsed as a formula
+            cells.append(cell)
+        return cells
+
+    sheet.append(
+        text_row(
+            [_("Name"), _("E-mail address"), _("Units"), _("Job profiles")]
+            + [course.title for course in matrix.columns]
+        )
+    )
+    for row in matrix.page.paginator.object_list:
+        sheet.append(
+            text_row(
+                [
+                    row.user.full_name,
+                    row.user.email,
+                    ", ".join(row.units),
+                    ", ".join(row.job_profiles),
+                ]
+                + [_cell_text(cell) for cell in row.cells]
+            )
+        )
+    # Not a context manager: FileResponse closes the file (which deletes it) after sending.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"qualifikationen-{unit.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- CSV import of employees ----------------------------------------------------------------
+
+IMPORT_SALT = "lms.hr.employee_import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Upload → preview with row errors → confirm. Nothing is written before "confirm": the
+    parsed rows travel in a signed token (bound to this user and unit) and are checked again."""
+    from django.core import signing
+    from django.core.exceptions import ValidationError
+
+    from ..forms_hr import EmployeeImportForm
+    from ..services.people_import import (
+        employee_import_apply,
+        employee_import_check,
+        employee_import_parse,
+    )
+
+    unit = _visible_unit(request, unit_id)
+    context = {"unit": unit}
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            payload = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=3600)
+        except signing.BadSignature:
+            messages.error(request, _("The preview has expired. Please upload the file again."))
+            return redirect("hr_import", unit_id=unit.pk)
+        if payload.get("unit") != unit.pk or payload.get("user") != request.user.pk:
+            raise Http404
+        created, updated = employee_import_apply(
+            data=payload["rows"], unit=unit, hr_user=request.user
+        )
+        messages.success(
+            request,
+            _("Import finished: %(created)s people created, %(updated)s updated.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("hr_matrix", unit_id=unit.pk)
+    form = EmployeeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = employee_import_parse(form.cleaned_data["file"].read())
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            rows = employee_import_check(data=data, unit=unit, hr_user=request.user)
+            valid = [row.as_data() for row in rows if not row.errors]
+            context.update(
+                rows=rows,
+                valid_count=len(valid),
+                token=signing.dumps(
+                    {"unit": unit.pk, "user": request.user.pk, "rows": valid},
+                    salt=IMPORT_SALT,
+                    compress=True,
+                ),
+            )
+    context["form"] = form
+    return render(request, "lms/hr/import.html", context)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from lms import services
-from lms.models import Enrolment, JobProfile, Membership
+from lms.models import Enrolment, ExternalQualification, JobProfile, Membership
 from lms.selectors.hr import add_months, cell_for, qualification_matrix
 from lms.services.hr import assignment_create
 from tests.factories import make_member
@@ -53,18 +53,30 @@ def _hr_urls():
     return names
 
 
-def test_every_hr_url_of_neighbour_is_404(client, hr_a, gemeinde_b, amt_b, employee_b):
-    """HR of A asking for B's unit, employee, export or assignment gets 404."""
+def test_every_hr_url_of_neighbour_is_404(client, hr_a, gemeinde_b, amt_b, employee_b, course):
+    """HR of A asking for B's unit, employee, export, assignment or upload gets 404."""
+    external_b = ExternalQualification.objects.create(
+        user=employee_b,
+        course=course,
+        title="Extern",
+        provider="Anbieter",
+        completed_on=timezone.localdate(),
+        file="nachweise/x.pdf",
+    )
     client.force_login(hr_a)
     names = _hr_urls()
     assert {"hr_matrix", "hr_matrix_csv", "hr_employee", "hr_assignment_new"} <= set(names)
     for name in names:
         if name == "hr_home":
             continue
-        kwarg = "user_id" if name == "hr_employee" else "unit_id"
-        target = employee_b.pk if kwarg == "user_id" else amt_b.pk
+        if name == "hr_external_review":
+            kwargs = {"user_id": employee_b.pk, "pk": external_b.pk}
+        elif name in ("hr_employee", "hr_external_upload"):
+            kwargs = {"user_id": employee_b.pk}
+        else:
+            kwargs = {"unit_id": amt_b.pk}
         for method in (client.get, client.post):
-            response = method(reverse(name, kwargs={kwarg: target}))
+            response = method(reverse(name, kwargs=kwargs))
             assert response.status_code in (404, 405), (name, response.status_code)
             assert response.status_code != 200
 
@@ -192,7 +204,7 @@ def test_matrix_query_count_constant(
         person = make_member(amt_a, full_name=f"Person {number:02d}")
         services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
     client.force_login(hr_a)
-    with django_assert_num_queries(10):  # 9 for the page + 1 audit event
+    with django_assert_num_queries(11):  # page 9 + approved external qualifications + audit event
         response = client.get(reverse("hr_matrix", args=[gemeinde_a.pk]))
     assert "Person 00" in response.content.decode()
 
