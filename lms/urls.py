@@ -59,6 +59,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -192,6 +192,16 @@ CERTIFICATE_SIGNING_KEY_PASSPHRASE = os.environ.get("CERTIFICATE_SIGNING_KEY_PAS
 CERTIFICATE_SIGNING_DIR = Path(
     os.environ.get("CERTIFICATE_SIGNING_DIR", MEDIA_ROOT.parent / "var" / "signing")
 )
+# Sign issued PDFs (PAdES) at all; off only for experiments, verification then rests on SHA-256.
+CERTIFICATE_SIGN_PDF = env_bool("CERTIFICATE_SIGN_PDF", True)
+CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "KDSR")
+CERTIFICATE_ISSUER_NAME = "Kompetenzzentrum Digitale Städte und Regionen"
+# Requests per minute and client IP address on the public verification page and PDF check.
+CERTIFICATE_VERIFY_RATE_LIMIT = int(os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30"))
+CERTIFICATE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Organisation units with more certificates than this get their ZIP built by a Celery task.
+CERTIFICATE_ZIP_STREAM_LIMIT = int(os.environ.get("CERTIFICATE_ZIP_STREAM_LIMIT", "500"))
+CERTIFICATE_RENDER_TEST_DELAY = 0.0  # seconds; only test settings set it (reliability tests)
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -217,6 +227,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "certificates-requeue-stuck": {
+        "task": "certificates.requeue_stuck",
+        "schedule": 300.0,  # every five minutes: certificates pending for more than ten
+    },
+    "certificates-expiry-reminders": {
+        "task": "certificates.expiry_reminders",
+        "schedule": 6 * 3600.0,  # four times a day; each reminder goes out once (a DB row)
+    },
+}
 
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Kommunal-Campus"
