@@ -59,3 +59,16 @@ def hr_certificate_list(user: User, organisation: Organisation | None = None) ->
         .select_related("user")
         .order_by("-issued_on", "-pk")
     )
+
+
+def certificates_for_export(user: User, organisation: Organisation):
+    """Current certificates with a PDF of an organisation unit and its sub-units, for the ZIP
+    (streamed with ``iterator``: memory stays flat however large the unit)."""
+    subtree = Organisation.objects.filter(path__startswith=organisation.path)
+    return (
+        certificates_visible_to(user, subtree)
+        .current()
+        .exclude(pdf="")
+        .order_by("serial")
+        .only("pk", "serial", "learner_name", "issued_on", "pdf")
+    )

@@ -262,12 +262,8 @@ def zip_archive_chunks(certificates):
 def organisation_zip(request: HttpRequest, organisation_id: int) -> StreamingHttpResponse:
     """All current certificates of an organisation unit (with sub-units) as one streamed ZIP."""
     organisation = get_object_or_404(organisations_visible_to(request.user), pk=organisation_id)
-    certificates = (
-        selectors.hr_certificate_list(request.user, organisation)
-        .exclude(pdf="")
-        .exclude(status=Certificate.Status.SUPERSEDED)
-        .only("pk", "serial", "learner_name", "issued_on", "pdf")
-        .iterator(chunk_size=500)
+    certificates = selectors.certificates_for_export(request.user, organisation).iterator(
+        chunk_size=500
     )
     response = StreamingHttpResponse(
         zip_archive_chunks(certificates), content_type="application/zip"
