@@ -133,6 +133,10 @@ class Command(BaseCommand):
             trainers=[users["trainer@demo.kommunal-campus.de"]],
             job_profiles_by_name={profile.name: profile for profile in JobProfile.objects.all()},
         )
+        # The one call into a higher layer: seed_demo is a project command that seeds every app.
+        from certificates.demo import seed_certificates
+
+        seed_certificates()
         self._print_logins()
 
     def _print_logins(self):
