@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench bench-pdf worker clean
+.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,14 @@ bench-pdf: install
 	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" > $(VENV)/bench-requirements.txt
 	$(BIN)/pip install --quiet -r $(VENV)/bench-requirements.txt -c requirements.lock
 	$(BIN)/python bench/pdf.py $(BENCH_ARGS)
+
+## Bulk issuance benchmark (bench/bulk_issue.py): COUNT certificates (default 10000) issued,
+## rendered, signed, stored and mailed by two Celery workers on PostgreSQL and Redis
+## (BENCH_DATABASE_URL, BENCH_BROKER_URL; the benchmark database is dropped and re-created).
+COUNT ?= 10000
+bench-bulk: install
+	$(BIN)/pip install --quiet "$$($(BIN)/python -c "import tomllib; print(next(d for d in tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench'] if d.startswith('psutil')))")"
+	$(BIN)/python bench/bulk_issue.py --count $(COUNT) $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=info --concurrency=2

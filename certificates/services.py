@@ -29,7 +29,13 @@ from courses.models import CoursePage, ModulePage
 from lms.models import Enrolment, Membership, Organisation, User
 from lms.services.learning import statement_record
 
-from .models import Certificate, CertificateReminder, CertificateTemplate, SerialCounter
+from .models import (
+    Certificate,
+    CertificateExport,
+    CertificateReminder,
+    CertificateTemplate,
+    SerialCounter,
+)
 from .rendering import (
     CertificateSnapshot,
     format_date_de,
@@ -510,3 +516,49 @@ def enrolment_recertify(*, user: User, course: CoursePage) -> Enrolment:
         return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
     statement_record(actor=user, verb="registered", page=course)
     return enrolment
+
+
+# --- ZIP export ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_export_request(*, user: User, organisation: Organisation) -> CertificateExport:
+    """Ask for a ZIP of a large unit; a Celery task builds it. Permission: the caller checked
+    that ``organisation`` is visible to ``user``."""
+    from .tasks import certificate_export_build_task
+
+    export = CertificateExport.objects.create(organisation=organisation, requested_by=user)
+    transaction.on_commit(functools.partial(certificate_export_build_task.delay, export.pk))
+    return export
+
+
+def certificate_export_build(*, export_id: int) -> CertificateExport:
+    """Write the ZIP into storage, reporting progress; a rerun rebuilds it (idempotent)."""
+    from .archive import zip_archive_chunks
+    from .selectors import certificates_for_export
+
+    export = CertificateExport.objects.select_related("organisation", "requested_by").get(
+        pk=export_id
+    )
+    if export.status == CertificateExport.Status.READY:
+        return export
+    certificates = certificates_for_export(export.requested_by, export.organisation)
+    total = certificates.count()
+    CertificateExport.objects.filter(pk=export.pk).update(total=total, done=0)
+
+    def progress(count: int) -> None:
+        if count % 50 == 0 or count == total:
+            CertificateExport.objects.filter(pk=export.pk).update(done=count)
+
+    name = f"exports/{secrets.token_urlsafe(24)}.zip"
+    with default_storage.open(name, "wb") as handle:
+        for chunk in zip_archive_chunks(certificates.iterator(chunk_size=500), progress):
+            handle.write(chunk)
+    CertificateExport.objects.filter(pk=export.pk).update(
+        file=name,
+        status=CertificateExport.Status.READY,
+        done=total,
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export

@@ -27,4 +27,10 @@ urlpatterns = [
         views.organisation_zip,
         name="certificate_organisation_zip",
     ),
+    path("zertifikate/verwaltung/export/<int:pk>/", views.export_status, name="certificate_export"),
+    path(
+        "zertifikate/verwaltung/export/<int:pk>/zip/",
+        views.export_download,
+        name="certificate_export_download",
+    ),
 ]

@@ -5,7 +5,6 @@ service or selector and render; 404 for anything the user may not see."""
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -33,8 +32,9 @@ from lms.models import Organisation
 from lms.selectors import organisations_visible_to
 
 from . import selectors, services
+from .archive import zip_archive_chunks
 from .badges import open_badge_credential, open_badge_jwt, platform_jwk
-from .models import Certificate, CertificateTemplate
+from .models import Certificate, CertificateExport, CertificateTemplate
 from .ratelimit import rate_limit_exceeded
 from .rendering import CertificateSnapshot, render_certificate_pdf
 
@@ -223,56 +223,53 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("certificate_hr_list")
 
 
-class _Sink:
-    """A write-only file for ``zipfile`` that hands out what was written since the last call."""
-
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-
-    def write(self, data) -> int:
-        self._chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def drain(self) -> bytes:
-        data = b"".join(self._chunks)
-        self._chunks.clear()
-        return data
-
-
-def zip_archive_chunks(certificates):
-    """Yield a ZIP of the certificates' PDFs piece by piece: memory stays at one PDF."""
-    sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in certificates:
-            if not certificate.pdf:
-                continue
-            name = f"{certificate.serial}_{slugify(certificate.learner_name) or 'zertifikat'}.pdf"
-            info = zipfile.ZipInfo(name, date_time=certificate.issued_on.timetuple()[:6])
-            with default_storage.open(certificate.pdf.name, "rb") as handle:
-                archive.writestr(info, handle.read())
-            yield sink.drain()
-    yield sink.drain()
-
-
 @login_required
 @require_GET
-def organisation_zip(request: HttpRequest, organisation_id: int) -> StreamingHttpResponse:
-    """All current certificates of an organisation unit (with sub-units) as one streamed ZIP."""
+def organisation_zip(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """All current certificates of an organisation unit (with sub-units) as one ZIP: streamed
+    when small, else built by a Celery task whose progress the export page polls (htmx)."""
     organisation = get_object_or_404(organisations_visible_to(request.user), pk=organisation_id)
-    certificates = selectors.certificates_for_export(request.user, organisation).iterator(
-        chunk_size=500
-    )
+    certificates = selectors.certificates_for_export(request.user, organisation)
+    if certificates.count() > settings.CERTIFICATE_ZIP_STREAM_LIMIT:
+        export = services.certificate_export_request(user=request.user, organisation=organisation)
+        return redirect("certificate_export", pk=export.pk)
     response = StreamingHttpResponse(
-        zip_archive_chunks(certificates), content_type="application/zip"
+        zip_archive_chunks(certificates.iterator(chunk_size=500)), content_type="application/zip"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="Zertifikate-{slugify(organisation.name)}-{stamp}.zip"'
     )
     return response
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a ZIP being built; htmx polls the partial until the download is ready."""
+    export = get_object_or_404(
+        CertificateExport.objects.select_related("organisation"), pk=pk, requested_by=request.user
+    )
+    template = (
+        "certificates/partials/export_status.html"
+        if request.htmx
+        else "certificates/export_status.html"
+    )
+    return render(request, template, {"export": export})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = get_object_or_404(
+        CertificateExport, pk=pk, requested_by=request.user, status=CertificateExport.Status.READY
+    )
+    return FileResponse(
+        default_storage.open(export.file.name, "rb"),
+        as_attachment=True,
+        filename=f"Zertifikate-{export.pk}.zip",
+        content_type="application/zip",
+    )
 
 
 # --- Wagtail admin -------------------------------------------------------------------------

@@ -98,3 +98,24 @@ def test_hr_list_query_count_is_constant(
     with django_assert_num_queries(4):  # session, user, organisations, certificates
         response = client.get(reverse("certificate_hr_list"))
     assert response.content.decode().count("widerrufen/") == count
+
+
+def test_large_unit_zip_is_built_by_a_task(
+    client, issued, hr_a, amt_a, settings, django_capture_on_commit_callbacks
+):
+    """Above the streaming limit the ZIP is built in the background; the export page shows
+    progress (htmx partial) and then offers the download, to the requester only."""
+    settings.CERTIFICATE_ZIP_STREAM_LIMIT = 0
+    client.force_login(hr_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("certificate_organisation_zip", args=[amt_a.pk]))
+    assert response.status_code == 302
+    status_url = response.url
+    partial = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="export-status"' in partial and "<h1>" not in partial
+    download = reverse("certificate_export_download", args=[status_url.rstrip("/").split("/")[-1]])
+    assert download in partial  # eager Celery: already built
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(download).streaming_content)))
+    assert archive.namelist()[0].startswith(issued.serial)
+    client.force_login(UserFactory())
+    assert client.get(download).status_code == 404
