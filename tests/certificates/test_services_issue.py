@@ -120,3 +120,28 @@ def test_certificate_reissue_supersedes(issued, hr_a, django_capture_on_commit_c
     assert issued.superseded_by == new
     assert new.serial != issued.serial and new.code != issued.code
     assert new.learner_name == "Şeyma Yılmaz" and new.status == Certificate.Status.ISSUED
+
+
+def test_certificate_uses_template_logo_and_colour(
+    learner_a, course, django_capture_on_commit_callbacks
+):
+    """The template's logo is frozen onto the certificate and drawn into its PDF."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    logo = get_image_model().objects.create(title="Logo", file=get_test_image_file())
+    template = CertificateTemplate.objects.create(
+        name="Mit Logo", signatory_name="A", signatory_role="B", colour="#7a1f5c", logo=logo
+    )
+    template.courses.add(course)
+    template.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(learner_a, course)
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    assert certificate.logo_file == logo.file.name and certificate.colour == "#7a1f5c"
+    page = PdfReader(io.BytesIO(default_storage.open(certificate.pdf.name).read())).pages[0]
+    assert len(page.images) == 1
