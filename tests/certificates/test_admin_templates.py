@@ -28,3 +28,15 @@ def test_template_preview_needs_admin_access(client, db):
     client.force_login(UserFactory())
     response = client.get(reverse("certificate_template_preview", args=[template.pk]))
     assert response.status_code in (302, 403)
+
+
+def test_certificates_listed_read_only_in_django_admin(client, issued):
+    """Platform admins find certificates in the Django admin, where they cannot be edited."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    listing = client.get("/django-admin/certificates/certificate/")
+    assert listing.status_code == 200 and issued.serial in listing.content.decode()
+    response = client.get(f"/django-admin/certificates/certificate/{issued.pk}/change/")
+    assert (
+        response.status_code == 200
+        and 'type="submit" value="Save"' not in response.content.decode()
+    )
