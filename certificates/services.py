@@ -8,12 +8,14 @@ the mail, and a unique ``CertificateReminder`` row per threshold. Work that leav
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import functools
 import hashlib
 import logging
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -265,11 +267,22 @@ def certificate_snapshot(certificate: Certificate) -> CertificateSnapshot:
     )
 
 
+def _sign(pdf: bytes) -> bytes:
+    """PAdES-sign; pyHanko runs its own event loop, so when this thread already has one (eager
+    Celery under an async server or a test driving a browser) sign in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign_certificate_pdf(pdf, signer=load_platform_signer())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign_certificate_pdf, pdf, signer=load_platform_signer()).result()
+
+
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     """Render (and, unless switched off, sign) the certificate's PDF."""
     pdf = render_certificate_pdf(certificate_snapshot(certificate))
     if settings.CERTIFICATE_SIGN_PDF:
-        pdf = sign_certificate_pdf(pdf, signer=load_platform_signer())
+        pdf = _sign(pdf)
     return pdf
 
 

@@ -121,3 +121,14 @@ def test_broker_down_leaves_pending_then_requeue_renders(
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.ISSUED and certificate.pdf
     assert len(mail.outbox) == 1
+
+
+def test_render_inside_running_event_loop(issued):
+    """Rendering from a thread with a running event loop (async server, browser tests) still
+    signs the PDF instead of failing inside pyHanko."""
+    import asyncio
+
+    async def render():
+        return services.certificate_pdf_bytes(issued)
+
+    assert b"/ByteRange" in asyncio.run(render())
