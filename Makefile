@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench bench-pdf bench-extra bench-services bench-floor bench-exam worker clean
+.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,14 @@ bench-floor: bench-extra messages bench-services
 bench-exam: bench-extra messages bench-services
 	$(BIN)/python bench/exam_load.py $(BENCH_ARGS); status=$$?; \
 		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS bench_exam WITH (FORCE)' >/dev/null; exit $$status
+
+## Bulk issuance benchmark (bench/bulk_issue.py): COUNT certificates (default 10000) issued,
+## rendered, signed, stored and mailed by two Celery workers on PostgreSQL and Redis
+## (BENCH_DATABASE_URL, BENCH_BROKER_URL; the benchmark database is dropped and re-created).
+COUNT ?= 10000
+bench-bulk: install
+	$(BIN)/pip install --quiet "$$($(BIN)/python -c "import tomllib; print(next(d for d in tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench'] if d.startswith('psutil')))")"
+	$(BIN)/python bench/bulk_issue.py --count $(COUNT) $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=info --concurrency=2

@@ -8,3 +8,15 @@ class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Issue a certificate whenever ``lms`` announces a completed enrolment: the one hook
+        between the layers (lms never imports certificates)."""
+        from lms.models import Enrolment
+        from lms.services.learning import enrolment_completed
+
+        from .receivers import issue_on_completion
+
+        enrolment_completed.connect(
+            issue_on_completion, sender=Enrolment, dispatch_uid="certificates.issue_on_completion"
+        )

@@ -82,6 +82,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("netzwerk/", include("cdo_network.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -193,6 +193,16 @@ CERTIFICATE_SIGNING_KEY_PASSPHRASE = os.environ.get("CERTIFICATE_SIGNING_KEY_PAS
 CERTIFICATE_SIGNING_DIR = Path(
     os.environ.get("CERTIFICATE_SIGNING_DIR", MEDIA_ROOT.parent / "var" / "signing")
 )
+# Sign issued PDFs (PAdES) at all; off only for experiments, verification then rests on SHA-256.
+CERTIFICATE_SIGN_PDF = env_bool("CERTIFICATE_SIGN_PDF", True)
+CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "KDSR")
+CERTIFICATE_ISSUER_NAME = "Kompetenzzentrum Digitale Städte und Regionen"
+# Requests per minute and client IP address on the public verification page and PDF check.
+CERTIFICATE_VERIFY_RATE_LIMIT = int(os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30"))
+CERTIFICATE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Organisation units with more certificates than this get their ZIP built by a Celery task.
+CERTIFICATE_ZIP_STREAM_LIMIT = int(os.environ.get("CERTIFICATE_ZIP_STREAM_LIMIT", "500"))
+CERTIFICATE_RENDER_TEST_DELAY = 0.0  # seconds; only test settings set it (reliability tests)
 
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -215,6 +225,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a task whose worker died (acks_late) after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -226,6 +240,14 @@ CELERY_BEAT_SCHEDULE = {
     "digest-send-weekly": {
         "task": "lms.digest_send_weekly",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    "certificates-requeue-stuck": {
+        "task": "certificates.requeue_stuck",
+        "schedule": 300.0,  # every five minutes: certificates pending for more than ten
+    },
+    "certificates-expiry-reminders": {
+        "task": "certificates.expiry_reminders",
+        "schedule": 6 * 3600.0,  # four times a day; each reminder goes out once (a DB row)
     },
 }
 

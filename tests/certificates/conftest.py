@@ -66,3 +66,52 @@ def platform_signer(signing_dir):
         CERTIFICATE_SIGNING_DIR=signing_dir,
     ):
         return load_platform_signer()
+
+
+# --- Issued certificates through the real services -------------------------------------------
+
+
+def complete_course(user, course):
+    """Enrol ``user``, finish every lesson and pass the final quiz: the course completes."""
+    from lms.services import learning as svc
+    from tests.lms.learning_helpers import answers_for, lessons_of, quiz_of
+
+    enrolment = svc.enrolment_create(user=user, course=course)
+    for lesson in lessons_of(course):
+        svc.lesson_complete(enrolment=enrolment, lesson=lesson)
+    attempt = svc.quiz_attempt_start(enrolment=enrolment, quiz=quiz_of(course))
+    svc.quiz_attempt_submit(
+        attempt=attempt, answers=answers_for(attempt.quiz.specific, correct=True)
+    )
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+def make_completed_enrolment(user, course, cycle: int):
+    """A completed enrolment without going through lessons (for list sizes)."""
+    from django.utils import timezone
+
+    from lms.models import Enrolment
+
+    return Enrolment.objects.create(
+        user=user, course=course, cycle=cycle, status="completed", completed_at=timezone.now()
+    )
+
+
+@pytest.fixture(autouse=True)
+def _certificate_signing(signing_dir, settings):
+    """Every certificate test signs with the session's throwaway key."""
+    settings.CERTIFICATE_SIGNING_KEY_FILE = ""
+    settings.CERTIFICATE_SIGNING_CERT_FILE = ""
+    settings.CERTIFICATE_SIGNING_DIR = signing_dir
+    settings.STORAGES = {**settings.STORAGES}  # a fresh in-memory storage per test
+
+
+@pytest.fixture
+def issued(learner_a, course, django_capture_on_commit_callbacks):
+    """``learner_a`` completed ``course``; the certificate is rendered (eager Celery)."""
+    from certificates.models import Certificate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(learner_a, course)
+    return Certificate.objects.get(enrolment=enrolment)

@@ -137,6 +137,10 @@ class Command(BaseCommand):
         )
         seed_staff(hr_bonn=users["personal.bonn@demo.kommunal-campus.de"])
         seed_cdo_network()
+        # The one call into a higher layer: seed_demo is a project command that seeds every app.
+        from certificates.demo import seed_certificates
+
+        seed_certificates()
         self._print_logins()
 
     def _print_logins(self):

@@ -1,0 +1,74 @@
+"""Read queries of the certificates app: the learner's list, HR's scoped list, look-ups."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from lms.models import Membership, Organisation, User
+from lms.selectors import organisations_visible_to
+
+from .models import Certificate
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """Exact, case-sensitive match of the public code (no normalisation, no prefix search)."""
+    if not code or len(code) > 64:
+        return None
+    return Certificate.objects.filter(code=code).first()
+
+
+def certificate_by_sha256(digest: str) -> Certificate | None:
+    return Certificate.objects.filter(sha256=digest).exclude(sha256="").first()
+
+
+def certificates_of_learner(user: User) -> QuerySet:
+    """A person's current certificates, newest first (one query)."""
+    return (
+        Certificate.objects.current()
+        .filter(user=user)
+        .order_by("-issued_on", "-pk")
+        .only(
+            "pk",
+            "code",
+            "serial",
+            "status",
+            "course_title",
+            "course_id",
+            "issued_on",
+            "valid_until",
+            "pdf",
+            "user_id",
+        )
+    )
+
+
+def certificates_visible_to(user: User, organisations: QuerySet | None = None) -> QuerySet:
+    """Certificates of people who are members of organisations ``user`` may see as HR
+    (superusers: all). Pass ``organisations`` to narrow to a subset of those."""
+    visible = organisations_visible_to(user)
+    if organisations is not None:
+        visible = visible.filter(pk__in=organisations.values("pk"))
+    member = Membership.objects.filter(user=OuterRef("user"), organisation__in=visible)
+    return Certificate.objects.filter(Exists(member))
+
+
+def hr_certificate_list(user: User, organisation: Organisation | None = None) -> QuerySet:
+    organisations = None
+    if organisation is not None:
+        organisations = Organisation.objects.filter(path__startswith=organisation.path)
+    return (
+        certificates_visible_to(user, organisations)
+        .select_related("user")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def certificates_for_export(user: User, organisation: Organisation):
+    """Current certificates with a PDF of an organisation unit and its sub-units, for the ZIP
+    (streamed with ``iterator``: memory stays flat however large the unit)."""
+    subtree = Organisation.objects.filter(path__startswith=organisation.path)
+    return (
+        certificates_visible_to(user, subtree)
+        .current()
+        .exclude(pdf="")
+        .order_by("serial")
+        .only("pk", "serial", "learner_name", "issued_on", "pdf")
+    )

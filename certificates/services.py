@@ -1,0 +1,577 @@
+"""Every write of the certificates app: issue, render, mail, revoke, re-issue, remind, recertify.
+
+"Only once" rests on the database: one current certificate per enrolment (a partial unique
+constraint), unique serial and code, a conditional UPDATE for storing the PDF and for claiming
+the mail, and a unique ``CertificateReminder`` row per threshold. Work that leaves the database
+(rendering, mail) is queued with ``transaction.on_commit`` so a rollback leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import functools
+import hashlib
+import logging
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from courses.models import CoursePage, ModulePage
+from lms.models import Enrolment, Membership, Organisation, User
+from lms.services.learning import statement_record
+
+from .models import (
+    Certificate,
+    CertificateExport,
+    CertificateReminder,
+    CertificateTemplate,
+    SerialCounter,
+)
+from .rendering import (
+    CertificateSnapshot,
+    format_date_de,
+    load_platform_signer,
+    render_certificate_pdf,
+    sign_certificate_pdf,
+)
+
+logger = logging.getLogger(__name__)
+
+REMINDER_DAYS = {CertificateReminder.Kind.DAYS_90: 90, CertificateReminder.Kind.DAYS_30: 30}
+RECERTIFY_WINDOW_DAYS = 90
+
+
+class CertificateError(Exception):
+    """A request the rules do not allow."""
+
+
+# --- Issue ---------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's end (31 Jan + 1 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+DEFAULT_TEMPLATE = {
+    "name": "Standard",
+    "signatory_name": "Dr. Andrea Kommunal",
+    "signatory_role": "Leitung des Kompetenzzentrums",
+}
+
+
+def certificate_template_default() -> CertificateTemplate:
+    """The default template, created on first use (the unique constraint keeps it single)."""
+    template = CertificateTemplate.objects.filter(is_default=True).first()
+    if template is not None:
+        return template
+    try:
+        with transaction.atomic():
+            return CertificateTemplate.objects.create(is_default=True, **DEFAULT_TEMPLATE)
+    except IntegrityError:
+        return CertificateTemplate.objects.get(is_default=True)
+
+
+def template_for_course(course: CoursePage) -> CertificateTemplate:
+    """The template that lists the course, else the default template."""
+    return (
+        CertificateTemplate.objects.filter(courses=course).order_by("pk").first()
+        or certificate_template_default()
+    )
+
+
+def _next_serial(year: int) -> str:
+    """Take the next number of ``year``. Precondition: runs inside the issuing transaction.
+
+    The counter row stays locked (``select_for_update``) until that transaction ends, so
+    concurrent issues queue up here; a rollback gives the number back: no gaps, no duplicates.
+    """
+    SerialCounter.objects.bulk_create([SerialCounter(year=year)], ignore_conflicts=True)
+    counter = SerialCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    prefix = settings.CERTIFICATE_SERIAL_PREFIX
+    return f"{prefix}-{year}-{counter.last_number:06d}"
+
+
+def _content_revision_label(enrolment: Enrolment) -> str:
+    revision = enrolment.content_revision
+    if revision is None:
+        return ""
+    created = timezone.localtime(revision.created_at).date()
+    return f"Inhaltsstand {revision.pk} vom {created:%d.%m.%Y}"
+
+
+def _snapshot_fields(enrolment: Enrolment, template: CertificateTemplate) -> dict:
+    course = CoursePage.objects.get(pk=enrolment.course_id)
+    issued_on = timezone.localdate(enrolment.completed_at or timezone.now())
+    modules = list(
+        ModulePage.objects.live().child_of(course).order_by("path").values_list("title", flat=True)
+    )
+    validity = course.certificate_validity_months
+    return {
+        "learner_name": enrolment.user.full_name,
+        "course_title": course.title,
+        "content_revision": _content_revision_label(enrolment),
+        "modules": modules,
+        "hours": (Decimal(course.duration_minutes) / 60).quantize(Decimal("0.01")),
+        "issued_on": issued_on,
+        "valid_until": add_months(issued_on, validity) if validity else None,
+        "issuer_name": template.issuer_name,
+        "signatory_name": template.signatory_name,
+        "signatory_role": template.signatory_role,
+        "wording": template.wording,
+        "colour": template.colour,
+        "logo_file": template.logo.file.name if template.logo_id else "",
+    }
+
+
+def _queue_render(certificate_id: int) -> None:
+    """Queue rendering after commit. A broker outage must not fail the learner's request:
+    the row stays pending and ``certificate_requeue_stuck_task`` picks it up later."""
+    from .tasks import certificate_render_task
+
+    try:
+        certificate_render_task.delay(certificate_id)
+    except Exception:
+        logger.exception(
+            "Could not queue rendering of certificate %s; left pending", certificate_id
+        )
+
+
+@transaction.atomic
+def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
+    """Create the certificate of a completed enrolment (snapshot frozen, status pending) and
+    queue its rendering on commit. Returns ``(certificate, created)``; idempotent.
+
+    Called from the ``enrolment_completed`` receiver, inside the completing transaction.
+    """
+    existing = Certificate.objects.current().filter(enrolment=enrolment).first()
+    if existing is not None:
+        return existing, False
+    if enrolment.status != Enrolment.Status.COMPLETED:
+        raise CertificateError("the enrolment is not completed")
+    course = CoursePage.objects.get(pk=enrolment.course_id)
+    template = template_for_course(course)
+    fields = _snapshot_fields(enrolment, template)
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                enrolment=enrolment,
+                user_id=enrolment.user_id,
+                course_id=enrolment.course_id,
+                template=template,
+                serial=_next_serial(fields["issued_on"].year),
+                code=secrets.token_urlsafe(24),
+                **fields,
+            )
+    except IntegrityError:  # a concurrent completion issued it first
+        return Certificate.objects.current().get(enrolment=enrolment), False
+    transaction.on_commit(functools.partial(_queue_render, certificate.pk))
+    return certificate, True
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, by: User, learner_name: str | None = None
+) -> Certificate:
+    """Correct a certificate: a new one under a new serial and code with the corrected snapshot;
+    the old one is marked superseded (its verification page says so)."""
+    updated = Certificate.objects.filter(
+        pk=certificate.pk, status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED]
+    ).update(status=Certificate.Status.SUPERSEDED)
+    if not updated:
+        raise CertificateError("only current, unrevoked certificates can be corrected")
+    old = Certificate.objects.get(pk=certificate.pk)
+    snapshot = {
+        name: getattr(old, name)
+        for name in (
+            "learner_name",
+            "course_title",
+            "content_revision",
+            "modules",
+            "hours",
+            "issued_on",
+            "valid_until",
+            "issuer_name",
+            "signatory_name",
+            "signatory_role",
+            "wording",
+            "colour",
+            "logo_file",
+        )
+    }
+    if learner_name:
+        snapshot["learner_name"] = learner_name
+    new = Certificate.objects.create(
+        enrolment_id=old.enrolment_id,
+        user_id=old.user_id,
+        course_id=old.course_id,
+        template_id=old.template_id,
+        serial=_next_serial(timezone.localdate().year),
+        code=secrets.token_urlsafe(24),
+        **snapshot,
+    )
+    Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
+    transaction.on_commit(functools.partial(_queue_render, new.pk))
+    return new
+
+
+# --- Render and mail -----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _logo_bytes(name: str) -> bytes | None:
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except OSError:
+        logger.warning("Certificate logo %s is missing; rendering without it", name)
+        return None
+
+
+def certificate_snapshot(certificate: Certificate) -> CertificateSnapshot:
+    """The renderer's input, built only from the frozen fields of the row."""
+    return CertificateSnapshot(
+        serial=certificate.serial,
+        code=certificate.code,
+        learner_name=certificate.learner_name,
+        course_title=certificate.course_title,
+        content_revision=certificate.content_revision,
+        modules=tuple(certificate.modules),
+        hours=Decimal(certificate.hours),
+        issued_on=certificate.issued_on,
+        valid_until=certificate.valid_until,
+        issuer_name=certificate.issuer_name,
+        signatory_name=certificate.signatory_name,
+        signatory_role=certificate.signatory_role,
+        wording=certificate.wording,
+        colour=certificate.colour,
+        logo=_logo_bytes(certificate.logo_file),
+        verify_url=certificate.verify_url,
+    )
+
+
+def _sign(pdf: bytes) -> bytes:
+    """PAdES-sign; pyHanko runs its own event loop, so when this thread already has one (eager
+    Celery under an async server or a test driving a browser) sign in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign_certificate_pdf(pdf, signer=load_platform_signer())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign_certificate_pdf, pdf, signer=load_platform_signer()).result()
+
+
+def certificate_pdf_bytes(certificate: Certificate) -> bytes:
+    """Render (and, unless switched off, sign) the certificate's PDF."""
+    pdf = render_certificate_pdf(certificate_snapshot(certificate))
+    if settings.CERTIFICATE_SIGN_PDF:
+        pdf = _sign(pdf)
+    return pdf
+
+
+def _stored_pdf_matches(certificate: Certificate) -> bool:
+    try:
+        with default_storage.open(certificate.pdf.name, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest() == certificate.sha256
+    except OSError:
+        return False
+
+
+def certificate_render(*, certificate_id: int) -> Certificate:
+    """Render, sign and store the PDF with its SHA-256, once.
+
+    Idempotent: a stored PDF whose hash matches is kept. Two workers racing (a redelivered
+    task) both render, but only the one whose conditional UPDATE finds no PDF keeps its file;
+    the other deletes its copy, so exactly one file belongs to the certificate.
+    """
+    certificate = Certificate.objects.get(pk=certificate_id)
+    if certificate.pdf:
+        if _stored_pdf_matches(certificate):
+            return certificate
+        logger.warning(
+            "Stored PDF of certificate %s is missing or altered; re-rendering", certificate.pk
+        )
+        Certificate.objects.filter(pk=certificate.pk, pdf=certificate.pdf.name).update(
+            pdf="", sha256=""
+        )
+    pdf = certificate_pdf_bytes(certificate)
+    delay = settings.CERTIFICATE_RENDER_TEST_DELAY
+    if delay:  # tests only: widen the window in which a worker can be killed mid-render
+        time.sleep(delay)
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = default_storage.save(
+        f"certificates/{certificate.issued_on.year}/{secrets.token_urlsafe(24)}.pdf",
+        ContentFile(pdf),
+    )
+    stored = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=name,
+        sha256=digest,
+        rendered_at=timezone.now(),
+        status=Case(
+            When(status=Certificate.Status.PENDING, then=Value(Certificate.Status.ISSUED)),
+            default=F("status"),
+        ),
+    )
+    if not stored:
+        default_storage.delete(name)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificate_mail(*, certificate_id: int) -> bool:
+    """Mail the learner the link to the certificate, at most once.
+
+    The mail is claimed with a conditional UPDATE of ``mailed_at`` before sending; a failed send
+    releases the claim so the task's retry sends it, and a retry after a successful send finds
+    the claim taken and sends nothing.
+    """
+    now = timezone.now()
+    claimed = (
+        Certificate.objects.filter(pk=certificate_id, mailed_at__isnull=True)
+        .exclude(pdf="")
+        .exclude(status=Certificate.Status.REVOKED)
+        .update(mailed_at=now)
+    )
+    if not claimed:
+        return False
+    certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
+    from django.urls import reverse
+
+    list_url = settings.SITE_URL + reverse("certificate_list")
+    body = (
+        f"Guten Tag {certificate.learner_name},\n\n"
+        f"Ihr Zertifikat für „{certificate.course_title}“ ist ausgestellt "
+        f"(Zertifikatsnummer {certificate.serial}).\n\n"
+        f"Herunterladen: {list_url}\n"
+        f"Echtheit prüfen: {certificate.verify_url}\n\n"
+        f"Ihr Kommunal-Campus"
+    )
+    try:
+        send_mail(
+            f"Ihr Zertifikat: {certificate.course_title}",
+            body,
+            None,
+            [certificate.user.email],
+        )
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id, mailed_at=now).update(mailed_at=None)
+        raise
+    return True
+
+
+def certificates_requeue_stuck(*, older_than: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Queue rendering again for certificates still without a PDF after ``older_than``
+    (a failed render, a lost task, a broker that was down at completion)."""
+    from .tasks import certificate_render_task
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Certificate.objects.current()
+        .filter(pdf="", created_at__lte=cutoff)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        certificate_render_task.delay(pk)
+    return ids
+
+
+# --- Revoke --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """Revoke a certificate with a reason; the verification page says so at once.
+
+    Permission (HR scope or superuser) is checked by the caller through the selectors.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise CertificateError("a reason is required")
+    updated = Certificate.objects.filter(
+        pk=certificate.pk, status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED]
+    ).update(
+        status=Certificate.Status.REVOKED,
+        revoked_at=timezone.now(),
+        revoked_by=by,
+        revocation_reason=reason,
+    )
+    if not updated:
+        raise CertificateError("the certificate is already revoked or superseded")
+    certificate.refresh_from_db()
+    return certificate
+
+
+# --- Expiry reminders and recertification --------------------------------------------------
+
+
+def hr_contacts_of(user: User) -> list[User]:
+    """HR staff responsible for ``user``: HR members of any organisation the person belongs to,
+    or of an ancestor of it."""
+    paths = list(Organisation.objects.filter(memberships__user=user).values_list("path", flat=True))
+    steplen = Organisation.steplen
+    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    if not prefixes:
+        return []
+    return list(
+        User.objects.filter(
+            memberships__role__in=[Membership.Role.HR],
+            memberships__organisation__path__in=prefixes,
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _reminder_kind(days_left: int) -> str | None:
+    if days_left <= 30:
+        return CertificateReminder.Kind.DAYS_30
+    if days_left <= 90:
+        return CertificateReminder.Kind.DAYS_90
+    return None
+
+
+def certificate_reminders_send(*, today: date | None = None) -> int:
+    """Send the 90- and 30-day expiry reminders due today, each at most once per certificate
+    (the ``CertificateReminder`` row and the mails share one transaction). Returns how many."""
+    today = today or timezone.localdate()
+    candidates = (
+        Certificate.objects.filter(
+            status=Certificate.Status.ISSUED,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=90),
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    sent = 0
+    for certificate in candidates:
+        kind = _reminder_kind((certificate.valid_until - today).days)
+        if kind is None or certificate.reminders.filter(kind=kind).exists():
+            continue
+        try:
+            with transaction.atomic():
+                CertificateReminder.objects.create(certificate=certificate, kind=kind)
+                _send_reminder(certificate)
+        except IntegrityError:  # another beat run sent it
+            continue
+        sent += 1
+    return sent
+
+
+def _send_reminder(certificate: Certificate) -> None:
+    until = format_date_de(certificate.valid_until)
+    course_url = settings.SITE_URL + (certificate.course.url if certificate.course else "/")
+    send_mail(
+        f"Zertifikat läuft ab: {certificate.course_title}",
+        f"Guten Tag {certificate.learner_name},\n\n"
+        f"Ihr Zertifikat {certificate.serial} für „{certificate.course_title}“ ist gültig bis "
+        f"{until}. Sie können die Rezertifizierung jetzt starten: {course_url}\n\n"
+        f"Ihr Kommunal-Campus",
+        None,
+        [certificate.user.email],
+    )
+    hr = [person.email for person in hr_contacts_of(certificate.user)]
+    if hr:
+        send_mail(
+            f"Zertifikat läuft ab: {certificate.learner_name} – {certificate.course_title}",
+            f"Das Zertifikat {certificate.serial} von {certificate.learner_name} für "
+            f"„{certificate.course_title}“ ist gültig bis {until}.\n\nIhr Kommunal-Campus",
+            None,
+            hr,
+        )
+
+
+def recertification_due(certificate: Certificate, today: date | None = None) -> bool:
+    """Expired, or expiring within 90 days: the course offers a new cycle."""
+    if certificate.valid_until is None or certificate.status != Certificate.Status.ISSUED:
+        return False
+    today = today or timezone.localdate()
+    return certificate.valid_until <= today + timedelta(days=RECERTIFY_WINDOW_DAYS)
+
+
+@transaction.atomic
+def enrolment_recertify(*, user: User, course: CoursePage) -> Enrolment:
+    """Start the next cycle of a course whose certificate is expired or about to expire.
+    Idempotent: a cycle already started is returned."""
+    latest = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+    if latest is None:
+        raise CertificateError("not enrolled in this course")
+    if latest.status != Enrolment.Status.COMPLETED:
+        return latest
+    certificate = Certificate.objects.current().filter(enrolment=latest).first()
+    if certificate is None or not recertification_due(certificate):
+        raise CertificateError("no certificate due for recertification")
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                user=user, course=course, cycle=latest.cycle + 1, source=latest.source
+            )
+    except IntegrityError:
+        return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
+    statement_record(actor=user, verb="registered", page=course)
+    return enrolment
+
+
+# --- ZIP export ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_export_request(*, user: User, organisation: Organisation) -> CertificateExport:
+    """Ask for a ZIP of a large unit; a Celery task builds it. Permission: the caller checked
+    that ``organisation`` is visible to ``user``."""
+    from .tasks import certificate_export_build_task
+
+    export = CertificateExport.objects.create(organisation=organisation, requested_by=user)
+    transaction.on_commit(functools.partial(certificate_export_build_task.delay, export.pk))
+    return export
+
+
+def certificate_export_build(*, export_id: int) -> CertificateExport:
+    """Write the ZIP into storage, reporting progress; a rerun rebuilds it (idempotent)."""
+    from .archive import zip_archive_chunks
+    from .selectors import certificates_for_export
+
+    export = CertificateExport.objects.select_related("organisation", "requested_by").get(
+        pk=export_id
+    )
+    if export.status == CertificateExport.Status.READY:
+        return export
+    certificates = certificates_for_export(export.requested_by, export.organisation)
+    total = certificates.count()
+    CertificateExport.objects.filter(pk=export.pk).update(total=total, done=0)
+
+    def progress(count: int) -> None:
+        if count % 50 == 0 or count == total:
+            CertificateExport.objects.filter(pk=export.pk).update(done=count)
+
+    name = f"exports/{secrets.token_urlsafe(24)}.zip"
+    with default_storage.open(name, "wb") as handle:
+        for chunk in zip_archive_chunks(certificates.iterator(chunk_size=500), progress):
+            handle.write(chunk)
+    CertificateExport.objects.filter(pk=export.pk).update(
+        file=name,
+        status=CertificateExport.Status.READY,
+        done=total,
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export

@@ -1,0 +1,305 @@
+"""Certificate pages: public verification, the learner's list and downloads, HR revocation
+and ZIP export, the admin preview of a template. Views check permission, parse input, call one
+service or selector and render; 404 for anything the user may not see."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.models import CoursePage
+from lms.models import Organisation
+from lms.selectors import organisations_visible_to
+
+from . import selectors, services
+from .archive import zip_archive_chunks
+from .badges import open_badge_credential, open_badge_jwt, platform_jwk
+from .models import Certificate, CertificateExport, CertificateTemplate
+from .ratelimit import rate_limit_exceeded
+from .rendering import CertificateSnapshot, render_certificate_pdf
+
+PDF_MAGIC = b"%PDF-"
+
+
+def _too_many(request) -> HttpResponse:
+    response = render(request, "certificates/rate_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, no login: the certificate's state with name, course, dates, issuer; nothing else."""
+    if rate_limit_exceeded(request, scope="verify", limit=settings.CERTIFICATE_VERIFY_RATE_LIMIT):
+        return _too_many(request)
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return _public(render(request, "certificates/verify_unknown.html", status=404))
+    context = {"certificate": certificate, "state": certificate.public_state}
+    return _public(render(request, "certificates/verify.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def verify_start(request: HttpRequest) -> HttpResponse:
+    """Enter a code, or drop a PDF to learn whether it is byte-identical to an issued one."""
+    if request.method == "GET" and request.GET.get("code"):
+        code = request.GET["code"].strip()
+        if code.replace("-", "").replace("_", "").isalnum():
+            return redirect("certificate_verify", code=code)
+    context = {"checked": False}
+    if request.method == "POST":
+        if rate_limit_exceeded(
+            request, scope="verify-upload", limit=settings.CERTIFICATE_VERIFY_RATE_LIMIT
+        ):
+            return _too_many(request)
+        upload = request.FILES.get("pdf")
+        error = None
+        if upload is None:
+            error = _("Please choose a PDF file.")
+        elif upload.size > settings.CERTIFICATE_UPLOAD_MAX_BYTES:
+            error = _("The file is larger than 10 MB; no certificate is that large.")
+        else:
+            head = upload.read(len(PDF_MAGIC))
+            if head != PDF_MAGIC:
+                error = _("This is not a PDF file.")
+        if error:
+            context["error"] = error
+            return _public(render(request, "certificates/verify_start.html", context, status=400))
+        upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        certificate = selectors.certificate_by_sha256(digest.hexdigest())
+        context.update(
+            {
+                "checked": True,
+                "certificate": certificate,
+                "state": certificate.public_state if certificate else None,
+            }
+        )
+    return _public(render(request, "certificates/verify_start.html", context))
+
+
+# --- Learner -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    """ "Meine Zertifikate": download, share link and Open Badge per certificate."""
+    certificates = list(selectors.certificates_of_learner(request.user))
+    return render(request, "certificates/certificate_list.html", {"certificates": certificates})
+
+
+def _own_certificate(request, pk: int) -> Certificate:
+    return get_object_or_404(Certificate.objects.current(), pk=pk, user=request.user)
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored PDF, byte for byte, for its owner only (others get a 404)."""
+    certificate = _own_certificate(request, pk)
+    if not certificate.pdf:
+        raise Http404(_("The PDF is still being created."))
+    return FileResponse(
+        default_storage.open(certificate.pdf.name, "rb"),
+        as_attachment=True,
+        filename=f"Zertifikat-{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_GET
+def certificate_badge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Open Badges 3.0 credential: ``?format=json`` the credential, else the signed JWT."""
+    certificate = _own_certificate(request, pk)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(open_badge_credential(certificate), json_dumps_params={"indent": 2})
+        response["Content-Type"] = "application/ld+json"
+    else:
+        response = HttpResponse(open_badge_jwt(certificate), content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="Badge-{certificate.serial}.' + (
+        'json"' if request.GET.get("format") == "json" else 'jwt"'
+    )
+    return response
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The public key that verifies the Open Badge credentials (JWK Set)."""
+    return JsonResponse({"keys": [platform_jwk()]})
+
+
+@login_required
+@require_POST
+def recertify(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Start the next cycle of a course whose certificate is expired or due within 90 days."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        services.enrolment_recertify(user=request.user, course=course)
+    except services.CertificateError as error:
+        raise Http404(_("Recertification is not available for this course.")) from error
+    messages.success(request, _("Recertification started. Your new cycle begins now."))
+    return HttpResponseRedirect(course.url)
+
+
+# --- HR ------------------------------------------------------------------------------------
+
+
+def _hr_organisations(request) -> list[Organisation]:
+    organisations = list(organisations_visible_to(request.user).order_by("path"))
+    if not organisations:
+        raise Http404
+    return organisations
+
+
+@login_required
+@require_GET
+def hr_certificate_list(request: HttpRequest) -> HttpResponse:
+    """Certificates of the organisations the HR user may see, filterable by unit."""
+    organisations = _hr_organisations(request)
+    selected = None
+    if request.GET.get("organisation"):
+        selected = next(
+            (o for o in organisations if str(o.pk) == request.GET["organisation"]), None
+        )
+        if selected is None:
+            raise Http404
+    certificates = list(selectors.hr_certificate_list(request.user, selected))
+    context = {
+        "organisations": organisations,
+        "selected": selected,
+        "certificates": certificates,
+    }
+    return render(request, "certificates/hr_certificate_list.html", context)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke with a reason: HR for people of their organisations, or a platform admin."""
+    certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Please give a reason for the revocation."))
+    else:
+        try:
+            services.certificate_revoke(certificate=certificate, by=request.user, reason=reason)
+        except services.CertificateError:
+            messages.error(request, _("This certificate cannot be revoked."))
+        else:
+            messages.success(
+                request,
+                _("Certificate %(serial)s revoked.") % {"serial": certificate.serial},
+            )
+    return redirect("certificate_hr_list")
+
+
+@login_required
+@require_GET
+def organisation_zip(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """All current certificates of an organisation unit (with sub-units) as one ZIP: streamed
+    when small, else built by a Celery task whose progress the export page polls (htmx)."""
+    organisation = get_object_or_404(organisations_visible_to(request.user), pk=organisation_id)
+    certificates = selectors.certificates_for_export(request.user, organisation)
+    if certificates.count() > settings.CERTIFICATE_ZIP_STREAM_LIMIT:
+        export = services.certificate_export_request(user=request.user, organisation=organisation)
+        return redirect("certificate_export", pk=export.pk)
+    response = StreamingHttpResponse(
+        zip_archive_chunks(certificates.iterator(chunk_size=500)), content_type="application/zip"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="Zertifikate-{slugify(organisation.name)}-{stamp}.zip"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a ZIP being built; htmx polls the partial until the download is ready."""
+    export = get_object_or_404(
+        CertificateExport.objects.select_related("organisation"), pk=pk, requested_by=request.user
+    )
+    template = (
+        "certificates/partials/export_status.html"
+        if request.htmx
+        else "certificates/export_status.html"
+    )
+    return render(request, template, {"export": export})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = get_object_or_404(
+        CertificateExport, pk=pk, requested_by=request.user, status=CertificateExport.Status.READY
+    )
+    return FileResponse(
+        default_storage.open(export.file.name, "rb"),
+        as_attachment=True,
+        filename=f"Zertifikate-{export.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+# --- Wagtail admin -------------------------------------------------------------------------
+
+
+def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sample certificate in the template's wording, colours and logo (admin only)."""
+    template = get_object_or_404(CertificateTemplate, pk=pk)
+    logo = None
+    if template.logo_id:
+        with template.logo.file.open("rb") as handle:
+            logo = handle.read()
+    snapshot = CertificateSnapshot(
+        serial=f"{settings.CERTIFICATE_SERIAL_PREFIX}-{date.today().year}-000000",
+        code="VORSCHAU",
+        learner_name="Maria Musterfrau",
+        course_title="Musterkurs: Digitale Verwaltung",
+        content_revision="Vorschau",
+        modules=("Grundlagen", "Vertiefung", "Abschlussprüfung"),
+        hours=Decimal("4"),
+        issued_on=timezone.localdate(),
+        valid_until=None,
+        issuer_name=template.issuer_name,
+        signatory_name=template.signatory_name,
+        signatory_role=template.signatory_role,
+        wording=template.wording,
+        colour=template.colour,
+        logo=logo,
+        verify_url=settings.SITE_URL + "/verify/VORSCHAU/",
+    )
+    response = HttpResponse(render_certificate_pdf(snapshot), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="Vorschau.pdf"'
+    return response
