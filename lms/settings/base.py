@@ -276,5 +276,6 @@ LOGGING = {
         # Wagtail's search and reference-index tasks run through django-tasks; one line each.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
