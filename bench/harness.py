@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,11 +133,53 @@ def csrf_token_from(headers: dict) -> str:
     return cookie["csrftoken"].value if "csrftoken" in cookie else ""
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu_seconds(self, database: str = "") -> float:
+        """CPU time used so far by the gunicorn workers and, given ``database``, by the
+        PostgreSQL backends connected to it: unlike wall-clock rates, this barely moves with
+        other work on a shared machine."""
+        pids = _children(self.pid)
+        if database:
+            pids += _postgres_backends(database)
+        return sum(_cpu_seconds(pid) for pid in pids)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_backends(database: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 @contextlib.contextmanager
 def gunicorn(
     *, port: int, workers: int = 2, worker_class: str = "sync", extra_args=()
-) -> Iterator[str]:
-    """Run gunicorn on 127.0.0.1 until the block ends; yield its base URL.
+) -> Iterator[Server]:
+    """Run gunicorn on 127.0.0.1 until the block ends; yield its URL and master pid.
 
     It is started in its own process group and stopped with SIGTERM (then SIGKILL after 15 s),
     so a failing benchmark never leaves a server behind.
@@ -172,7 +215,7 @@ def gunicorn(
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not become healthy within 60 s")
             time.sleep(0.3)
-        yield base_url
+        yield Server(base_url, process.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
