@@ -38,7 +38,8 @@ def configure(*, database: str, redis_db: int, extra: dict[str, str] | None = No
             "SECRET_KEY": secrets.token_urlsafe(64),
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
             "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
-            "DB_CONN_MAX_AGE": "60",
+            # Workers keep one connection for the whole run, as production does with 60 s.
+            "DB_CONN_MAX_AGE": "3600",
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / f"kommunal-campus-{database}-media"),
             "LOG_LEVEL": "WARNING",
@@ -138,14 +139,19 @@ class Server:
     url: str
     pid: int
 
-    def cpu_seconds(self, database: str = "") -> float:
-        """CPU time used so far by the gunicorn workers and, given ``database``, by the
-        PostgreSQL backends connected to it: unlike wall-clock rates, this barely moves with
-        other work on a shared machine."""
+    def cpu_snapshot(self, database: str = "") -> dict[int, float]:
+        """CPU seconds used so far per process: the gunicorn workers and, given ``database``,
+        the PostgreSQL backends connected to it. Unlike wall-clock rates, CPU time per request
+        barely moves with other work on a shared machine."""
         pids = _children(self.pid)
         if database:
             pids += _postgres_backends(database)
-        return sum(_cpu_seconds(pid) for pid in pids)
+        return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two snapshots; processes that started in between count from 0."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def _children(pid: int) -> list[int]:

@@ -140,11 +140,11 @@ def run_wrk(
             "--",
             str(threads),
         ]
-        cpu_before = server.cpu_seconds(DATABASE) if server else 0.0
+        cpu_before = server.cpu_snapshot(DATABASE) if server else {}
         output = subprocess.run(
             command, capture_output=True, text=True, check=True, timeout=duration + 60
         ).stdout
-        cpu = (server.cpu_seconds(DATABASE) if server else 0.0) - cpu_before
+        cpu = harness.cpu_used(cpu_before, server.cpu_snapshot(DATABASE)) if server else 0.0
     finally:
         os.unlink(script_path)
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output)
