@@ -392,6 +392,8 @@ def report(run: Run, stats, elapsed: float, args, load_after: str) -> None:
             f"p95 {harness.percentile(values, 0.95):.0f} ms, "
             f"p99 {harness.percentile(values, 0.99):.0f} ms ({len(values)} requests)"
         )
+    for error in sorted(stats.errors.values(), key=lambda e: -e.occurrences)[:5]:
+        print(f"error: {error.occurrences} × {error.method} {error.name}: {error.error}")
     rps = total.num_requests / elapsed if elapsed else 0.0
     start_seconds = max(run.start_served_at) - run.start_released_at if run.start_served_at else 0
     print(
@@ -399,7 +401,8 @@ def report(run: Run, stats, elapsed: float, args, load_after: str) -> None:
         f"{run.submitted}/{args.users} learners submitted"
     )
     print(
-        f"synchronised start: all {len(run.start_served_at)} learners had started and received "
+        f"synchronised start: {len(run.start_served_at)}/{args.users} learners had started "
+        f"and received "
         f"page 1 {start_seconds:.1f} s after the barrier opened "
         f"(target <= {TARGET_START_SECONDS} s)"
     )
