@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,8 @@ def configure(*, database: str, redis_db: int, extra: dict[str, str] | None = No
             "SECRET_KEY": secrets.token_urlsafe(64),
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
             "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
-            "DB_CONN_MAX_AGE": "60",
+            # Workers keep one connection for the whole run, as production does with 60 s.
+            "DB_CONN_MAX_AGE": "3600",
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / f"kommunal-campus-{database}-media"),
             "LOG_LEVEL": "WARNING",
@@ -132,11 +134,58 @@ def csrf_token_from(headers: dict) -> str:
     return cookie["csrftoken"].value if "csrftoken" in cookie else ""
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu_snapshot(self, database: str = "") -> dict[int, float]:
+        """CPU seconds used so far per process: the gunicorn workers and, given ``database``,
+        the PostgreSQL backends connected to it. Unlike wall-clock rates, CPU time per request
+        barely moves with other work on a shared machine."""
+        pids = _children(self.pid)
+        if database:
+            pids += _postgres_backends(database)
+        return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two snapshots; processes that started in between count from 0."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_backends(database: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 @contextlib.contextmanager
 def gunicorn(
     *, port: int, workers: int = 2, worker_class: str = "sync", extra_args=()
-) -> Iterator[str]:
-    """Run gunicorn on 127.0.0.1 until the block ends; yield its base URL.
+) -> Iterator[Server]:
+    """Run gunicorn on 127.0.0.1 until the block ends; yield its URL and master pid.
 
     It is started in its own process group and stopped with SIGTERM (then SIGKILL after 15 s),
     so a failing benchmark never leaves a server behind.
@@ -172,7 +221,7 @@ def gunicorn(
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not become healthy within 60 s")
             time.sleep(0.3)
-        yield base_url
+        yield Server(base_url, process.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

@@ -66,6 +66,11 @@ class Result:
     p99_ms: float
     status_errors: int
     socket_errors: int
+    cpu_seconds: float = 0.0  # gunicorn workers + PostgreSQL backends during the scenario
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu_seconds / self.requests if self.requests else 0.0
 
     @property
     def rps(self) -> float:
@@ -109,7 +114,14 @@ end
 
 
 def run_wrk(
-    label: str, url: str, script: str, *, duration: int, connections: int, threads: int
+    label: str,
+    url: str,
+    script: str,
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    server: harness.Server | None = None,
 ) -> Result:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
@@ -128,9 +140,11 @@ def run_wrk(
             "--",
             str(threads),
         ]
+        cpu_before = server.cpu_snapshot(DATABASE) if server else {}
         output = subprocess.run(
             command, capture_output=True, text=True, check=True, timeout=duration + 60
         ).stdout
+        cpu = harness.cpu_used(cpu_before, server.cpu_snapshot(DATABASE)) if server else 0.0
     finally:
         os.unlink(script_path)
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output)
@@ -146,6 +160,7 @@ def run_wrk(
         p99 / 1000,
         status_errors,
         socket_errors,
+        cpu,
     )
 
 
@@ -199,13 +214,13 @@ def completed_count() -> int:
 def print_table(results: list[Result]) -> None:
     print(
         f"{'scenario':<34}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'requests':>10}{'errors':>8}"
+        f"{'requests':>10}{'errors':>8}{'CPU ms/req':>12}"
     )
     for r in results:
         errors = r.status_errors + r.socket_errors
         print(
             f"{r.label:<34}{r.rps:>8.1f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.p99_ms:>9.1f}"
-            f"{r.requests:>10}{errors:>8}"
+            f"{r.requests:>10}{errors:>8}{r.cpu_ms:>12.1f}"
         )
 
 
@@ -221,6 +236,7 @@ def combine(label: str, results: list[Result]) -> Result:
         max(r.p99_ms for r in results),
         sum(r.status_errors for r in results),
         sum(r.socket_errors for r in results),
+        sum(r.cpu_seconds for r in results),
     )
 
 
@@ -248,7 +264,8 @@ def main() -> None:
             f"course '{course.title}': {len(lessons)} lessons; page under test {lesson.url}; "
             f"{len(pairs)} distinct (learner, lesson) pairs for mark-done"
         )
-        with harness.gunicorn(port=PORT, workers=args.workers) as base_url:
+        with harness.gunicorn(port=PORT, workers=args.workers) as server:
+            base_url = server.url
             csrf = check_responses(base_url, lesson, reader_cookie)
             url = base_url + lesson.url
             # Warm both workers (template loading, Wagtail's site cache) before measuring.
@@ -270,6 +287,7 @@ def main() -> None:
                     "duration": args.duration,
                     "connections": args.connections,
                     "threads": args.threads,
+                    "server": server,
                 }
                 per_scenario["bare"].append(
                     run_wrk(f"bare page (round {round_number})", url, lua_get(""), **common)
@@ -309,6 +327,12 @@ def main() -> None:
             f"lesson/bare ratio: {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {verdict}); "
             f"mark-done/bare: {post.rps / bare.rps if bare.rps else 0:.2f}"
         )
+        if lesson_result.cpu_ms:
+            print(
+                f"on CPU time per request (app + database, steadier on a shared machine): "
+                f"lesson/bare {bare.cpu_ms / lesson_result.cpu_ms:.2f}, "
+                f"mark-done/bare {bare.cpu_ms / post.cpu_ms if post.cpu_ms else 0:.2f}"
+            )
         repeats = max(0, post.requests - len(pairs))
         print(
             f"mark-done: {completed} lessons completed for the first time in the database, "
