@@ -11,31 +11,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from lms import services
-from lms.models import Enrolment, ExternalQualification, JobProfile, Membership
+from lms.models import Enrolment, ExternalQualification, Membership
 from lms.selectors.hr import add_months, cell_for, qualification_matrix
 from lms.services.hr import assignment_create
 from tests.factories import make_member
-
-
-@pytest.fixture
-def cdo_profile(course):
-    profile = JobProfile.objects.create(name="Chief Digital Officer")
-    profile.required_courses.add(course)
-    return profile
-
-
-@pytest.fixture
-def employee_a(amt_a, cdo_profile):
-    person = make_member(amt_a, full_name='=HYPERLINK("http://evil")')
-    services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
-    return person
-
-
-@pytest.fixture
-def employee_b(amt_b, cdo_profile):
-    person = make_member(amt_b, full_name="Bernd Köln")
-    services.membership_set(user=person, organisation=amt_b, job_profiles=[cdo_profile])
-    return person
 
 
 def _hr_urls():

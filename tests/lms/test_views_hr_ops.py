@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from lms import services
 from lms.forms_hr import MAX_PROOF_BYTES
-from lms.models import ExternalQualification, JobProfile, Membership, User
+from lms.models import ExternalQualification, Membership, User
 from lms.selectors.hr import qualification_matrix
 from tests.factories import make_member
 
@@ -22,27 +22,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cdo_profile(course):
-    profile = JobProfile.objects.create(name="Chief Digital Officer")
-    profile.required_courses.add(course)
-    return profile
-
-
-@pytest.fixture
-def employee_a(amt_a, cdo_profile):
-    person = make_member(amt_a, full_name='=HYPERLINK("http://evil")')
-    services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
-    return person
-
-
-@pytest.fixture
-def employee_b(amt_b, cdo_profile):
-    person = make_member(amt_b, full_name="Bernd Köln")
-    services.membership_set(user=person, organisation=amt_b, job_profiles=[cdo_profile])
-    return person
 
 
 def _upload_data(course, content=PDF, name="nachweis.pdf", **extra):
