@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import CoursePage
 
@@ -94,7 +95,12 @@ class ExternalQualificationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", pgettext_lazy("external qualification", "Approve")),
+            ("reject", pgettext_lazy("external qualification", "Reject")),
+        ]
+    )
 
 
 class EmployeeImportForm(forms.Form):

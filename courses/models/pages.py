@@ -47,7 +47,7 @@ class CourseChildMixin:
         """The course this page belongs to, looked up once per instance: a page is asked
         several times per request (view, breadcrumb), and pages do not change course while
         they are being served."""
-        if "_course" not in self.__dict__:
+        if self.__dict__.get("_course") is None:
             self._course = CoursePage.objects.ancestor_of(self, inclusive=True).first()
         return self._course
 

@@ -22,6 +22,9 @@ def write_rich_text(page, text: str) -> None:
     editor.press_sequentially(text, delay=5)
     expect(editor).to_contain_text(text)
     page.keyboard.press("Tab")
+    # Draftail writes its content into the form field debounced (250 ms after the last key);
+    # a person pauses before submitting, the test must too.
+    page.wait_for_timeout(1000)
 
 
 def test_trainer_publishes_lesson_after_second_trainer_approves(
@@ -42,7 +45,7 @@ def test_trainer_publishes_lesson_after_second_trainer_approves(
     screenshot(page, "cms-lesson-editor")
     page.get_by_role("button", name="Mehr Aktionen").click()
     page.get_by_role("button", name=re.compile("Freigabe.*einreichen")).click()
-    page.wait_for_url(re.compile(r"/cms/pages/\d+/"))
+    page.wait_for_url(re.compile(r"/cms/pages/\d+/$"))  # the explorer, not the editor
     lesson = LessonPage.objects.get(title=TITLE)
     assert not lesson.live
     author.close()
@@ -84,7 +87,7 @@ def test_author_cannot_approve_own_submission(browser, live_server, demo_site):
     write_rich_text(page, "Text.")
     page.get_by_role("button", name="Mehr Aktionen").click()
     page.get_by_role("button", name=re.compile("Freigabe.*einreichen")).click()
-    page.wait_for_url(re.compile(r"/cms/pages/\d+/"))
+    page.wait_for_url(re.compile(r"/cms/pages/\d+/$"))  # the explorer, not the editor
     lesson = LessonPage.objects.get(title="Eigene Änderung")
     page.goto(f"{live_server.url}/cms/pages/{lesson.pk}/edit/")
     page.get_by_role("button", name="Mehr Aktionen").click()
