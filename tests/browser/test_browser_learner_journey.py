@@ -122,16 +122,21 @@ def test_learner_completes_course_from_catalogue(browser, live_server, demo_site
 
     page.get_by_role("link", name="Zu „Mein Lernen“").first.click()
     expect(page.get_by_role("heading", name="Abgeschlossen")).to_be_visible()
-    expect(page.get_by_role("link", name=COURSE)).to_be_visible()
+    expect(page.get_by_role("link", name=COURSE, exact=True)).to_be_visible()
     screenshot(page, "learner-dashboard")
     enrolment = Enrolment.objects.get(course=course, user__email="lernende@demo.kommunal-campus.de")
     assert enrolment.status == Enrolment.Status.COMPLETED
+    quiz_suffix = f"/page/{QuizPage.objects.live().descendant_of(course).get().pk}"
     assert (
-        LearningStatement.objects.filter(actor=enrolment.user, verb__endswith="/failed").count()
+        LearningStatement.objects.filter(
+            actor=enrolment.user, verb__endswith="/failed", object_id__endswith=quiz_suffix
+        ).count()
         == 1
     )
     assert (
-        LearningStatement.objects.filter(actor=enrolment.user, verb__endswith="/passed").count()
+        LearningStatement.objects.filter(
+            actor=enrolment.user, verb__endswith="/passed", object_id__endswith=quiz_suffix
+        ).count()
         == 1
     )
     context.close()
