@@ -196,3 +196,17 @@ def test_trainer_statistics_aggregated_and_scoped(client, enrolment, trainer):
     assert enrolment.user.full_name not in html
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+
+
+def test_wagtail_privacy_settings_still_apply_to_learners(client, enrolment):
+    """A password-protected course stays protected for enrolled learners too."""
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=enrolment.course, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+    )
+    client.force_login(enrolment.user)
+    for page in (enrolment.course, lessons_of(enrolment.course)[0]):
+        html = client.get(page.url).content.decode()
+        assert "Als erledigt markieren" not in html and "Jetzt einschreiben" not in html
+        assert 'name="password"' in html

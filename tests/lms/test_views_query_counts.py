@@ -27,7 +27,7 @@ SIZES = [
 # user, the enrolment joined to its course, opening the lesson (savepoint, select, release), the
 # outline fingerprint and two for progress. Before the outline cache and the one-query enrolment
 # look-up it was 23.
-LESSON_PAGE_QUERIES = 18
+LESSON_PAGE_QUERIES = 20  # incl. 2 for Wagtail page view restrictions
 # Session, user, the lesson, the enrolment, the completion write (savepoints, progress row,
 # conditional UPDATE, learning record with its actor, completion check), then the outline
 # fingerprint and progress for the partial (htmx) or the next lesson's URL (plain POST).
