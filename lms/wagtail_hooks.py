@@ -12,16 +12,16 @@ from .views import learning
 def serve_learning_pages(page, request, serve_args, serve_kwargs):
     if request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
         return None
+    if isinstance(page, CoursePage):
+        handler = learning.serve_course_page
+    elif isinstance(page, LessonPage | QuizPage) and request.user.is_authenticated:
+        handler = (
+            learning.serve_lesson_page if isinstance(page, LessonPage) else learning.serve_quiz_page
+        )
+    else:
+        return None
     # Privacy settings (password, login, groups) first: returning None lets Wagtail's own
     # ``check_view_restrictions`` hook, which runs after this one, refuse the request.
     if any(not restriction.accept_request(request) for restriction in page.get_view_restrictions()):
         return None
-    if isinstance(page, CoursePage):
-        return learning.serve_course_page(request, page)
-    if not request.user.is_authenticated:
-        return None
-    if isinstance(page, LessonPage):
-        return learning.serve_lesson_page(request, page)
-    if isinstance(page, QuizPage):
-        return learning.serve_quiz_page(request, page)
-    return None
+    return handler(request, page)
