@@ -335,6 +335,22 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     return certificate
 
 
+def certificate_mail_message(certificate: Certificate) -> tuple[str, str]:
+    """Subject and body of the "your certificate is ready" mail (German, as the certificate)."""
+    from django.urls import reverse
+
+    list_url = settings.SITE_URL + reverse("certificate_list")
+    body = (
+        f"Guten Tag {certificate.learner_name},\n\n"
+        f"Ihr Zertifikat für „{certificate.course_title}“ ist ausgestellt "
+        f"(Zertifikatsnummer {certificate.serial}).\n\n"
+        f"Herunterladen: {list_url}\n"
+        f"Echtheit prüfen: {certificate.verify_url}\n\n"
+        f"Ihr Kommunal-Campus"
+    )
+    return f"Ihr Zertifikat: {certificate.course_title}", body
+
+
 def certificate_mail(*, certificate_id: int) -> bool:
     """Mail the learner the link to the certificate, at most once.
 
@@ -352,24 +368,9 @@ def certificate_mail(*, certificate_id: int) -> bool:
     if not claimed:
         return False
     certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
-    from django.urls import reverse
-
-    list_url = settings.SITE_URL + reverse("certificate_list")
-    body = (
-        f"Guten Tag {certificate.learner_name},\n\n"
-        f"Ihr Zertifikat für „{certificate.course_title}“ ist ausgestellt "
-        f"(Zertifikatsnummer {certificate.serial}).\n\n"
-        f"Herunterladen: {list_url}\n"
-        f"Echtheit prüfen: {certificate.verify_url}\n\n"
-        f"Ihr Kommunal-Campus"
-    )
+    subject, body = certificate_mail_message(certificate)
     try:
-        send_mail(
-            f"Ihr Zertifikat: {certificate.course_title}",
-            body,
-            None,
-            [certificate.user.email],
-        )
+        send_mail(subject, body, None, [certificate.user.email])
     except Exception:
         Certificate.objects.filter(pk=certificate_id, mailed_at=now).update(mailed_at=None)
         raise

@@ -4,11 +4,11 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 
 from lms.models import Enrolment
 
-from . import services
+from . import bulk, services
 from .models import Certificate
 
 # Failures worth retrying: the database or storage hiccups, the mail server is away.
@@ -75,3 +75,22 @@ def certificate_expiry_reminders_task() -> int:
 def certificate_export_build_task(export_id: int) -> int:
     """Build a large organisation unit's certificate ZIP into storage."""
     return services.certificate_export_build(export_id=export_id).total
+
+
+@shared_task(
+    name="certificates.issue_batch",
+    autoretry_for=(*TRANSIENT_ERRORS, IntegrityError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def certificates_issue_batch_task(enrolment_ids: list[int]) -> int:
+    """Issue, render, store and mail the certificates of many completed enrolments in one task
+    (backfills, imported completions, ``issue_missing_certificates``). Idempotent: a redelivered
+    batch skips what is done. A concurrent single issue makes the INSERT fail; the retry then
+    finds that certificate and issues the rest."""
+    certificate_ids = bulk.certificates_issue_many(enrolment_ids=enrolment_ids)
+    bulk.certificates_render_many(certificate_ids=certificate_ids)
+    bulk.certificates_mail_many(certificate_ids=certificate_ids)
+    return len(certificate_ids)

@@ -26,7 +26,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from .cms_template import SENTINEL_A, SENTINEL_B, CmsTemplate, TemplateMismatch, build_template
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +124,72 @@ class PlatformSigner(signers.SimpleSigner):
         if algorithm == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
             return key.sign(data, ec.ECDSA(digest))
         return super().sign_raw(data, digest_algorithm)
+
+    async def async_sign(
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        dry_run=False,
+        use_pades=False,
+        timestamper=None,
+        signed_attr_settings: PdfCMSSignedAttributes | None = None,
+        is_pdf_sig=True,
+        encap_content_info=None,
+    ):
+        """The CMS container from a cached template (``cms_template``) where one applies: a
+        PDF signature with an RSA key, no timestamp and no extra signed attributes. Anything else
+        takes pyHanko's own path."""
+        settings = signed_attr_settings or PdfCMSSignedAttributes()
+        simple = (
+            is_pdf_sig
+            and timestamper is None
+            and encap_content_info is None
+            and settings.cades_signed_attrs is None
+            and settings.adobe_revinfo_attr is None
+            and isinstance(self._private_key, rsa.RSAPrivateKey)
+        )
+        template = await self._cms_template(digest_algorithm, use_pades) if simple else None
+        if template is None or len(data_digest) != template.digest_length:
+            return await super().async_sign(
+                data_digest,
+                digest_algorithm,
+                dry_run=dry_run,
+                use_pades=use_pades,
+                timestamper=timestamper,
+                signed_attr_settings=signed_attr_settings,
+                is_pdf_sig=is_pdf_sig,
+                encap_content_info=encap_content_info,
+            )
+        if dry_run:  # pyHanko only measures the container: the template has its exact size
+            return template.fill(data_digest, bytes(template.signature_length))
+        signature = self.sign_raw(template.signed_attributes(data_digest), digest_algorithm)
+        return template.fill(data_digest, signature)
+
+    async def _cms_template(self, digest_algorithm: str, use_pades: bool) -> CmsTemplate | None:
+        """Built on first use per (digest, PAdES) and checked against a second container made
+        with another digest and another signing time; ``None`` when the check fails."""
+        cache = self.__dict__.setdefault("_cms_templates", {})
+        key = (digest_algorithm, use_pades)
+        if key not in cache:
+            made = []
+            for sentinel, when in (
+                (SENTINEL_A, dt.datetime(2001, 1, 1, tzinfo=dt.UTC)),
+                (SENTINEL_B, dt.datetime(2002, 2, 2, tzinfo=dt.UTC)),
+            ):
+                made.append(
+                    await super().async_sign(
+                        sentinel,
+                        digest_algorithm,
+                        use_pades=use_pades,
+                        signed_attr_settings=PdfCMSSignedAttributes(signing_time=when),
+                    )
+                )
+            try:
+                cache[key] = build_template(*made)
+            except TemplateMismatch:
+                logger.warning("CMS template refused; signing each certificate with pyHanko")
+                cache[key] = None
+        return cache[key]
 
 
 def load_platform_signer() -> PlatformSigner:

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
@@ -210,6 +211,54 @@ def test_signed_certificate_with_one_changed_byte_fails_validation(
     status = _signature_status(bytes(signed))
     assert not status.intact
     assert not status.bottom_line
+
+
+def test_certificates_signed_in_a_row_each_validate(platform_signer):
+    """Signatures after the first come from the cached CMS container: each still validates for
+    its own document and fails for another's."""
+    first = sign_certificate_pdf(
+        render_certificate_pdf(make_snapshot(learner_name="Łukasz Żółć")), signer=platform_signer
+    )
+    second = sign_certificate_pdf(
+        render_certificate_pdf(make_snapshot(learner_name="Şeyma Çelik")), signer=platform_signer
+    )
+    assert platform_signer._cms_templates  # the template path was taken
+    for signed in (first, second):
+        status = _signature_status(signed)
+        assert status.intact and status.valid
+    reader_first = PdfFileReader(io.BytesIO(first))
+    reader_second = PdfFileReader(io.BytesIO(second))
+    contents_first = reader_first.embedded_signatures[0].sig_object["/Contents"]
+    contents_second = reader_second.embedded_signatures[0].sig_object["/Contents"]
+    assert contents_first != contents_second
+
+
+def test_cms_template_refuses_containers_that_differ_elsewhere(platform_signer):
+    """If pyHanko's containers differed in more than digest and signature (a signing time, a
+    timestamp), the template is refused rather than producing wrong signatures."""
+    import asyncio
+    import datetime as dt
+
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    from certificates.rendering.cms_template import (
+        SENTINEL_A,
+        SENTINEL_B,
+        TemplateMismatch,
+        build_template,
+    )
+
+    def container(sentinel, year):
+        settings = PdfCMSSignedAttributes(signing_time=dt.datetime(year, 1, 1, tzinfo=dt.UTC))
+        # use_pades=False puts the signing time into the signed attributes
+        return asyncio.run(
+            signers.SimpleSigner.async_sign(
+                platform_signer, sentinel, "sha256", signed_attr_settings=settings
+            )
+        )
+
+    with pytest.raises(TemplateMismatch):
+        build_template(container(SENTINEL_A, 2001), container(SENTINEL_B, 2002))
 
 
 def test_platform_signer_self_signed_pair_is_created_once(tmp_path):
