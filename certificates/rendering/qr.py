@@ -31,7 +31,19 @@ def qr_matrix(data: str) -> list[list[bool]]:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(data)
     code.best_fit()
-    code.makeImpl(False, best_mask_pattern(code))
+    pattern = best_mask_pattern(code)  # leaves the mask-0 scoring matrix in ``code.modules``
+    # The final matrix is that one with the chosen mask's flips applied and the format (and
+    # version) information written: the same modules `qrcode` would place in a second pass.
+    flips_rows, _columns = _mask_flips(code.version)
+    size = code.modules_count
+    for row, flips in zip(code.modules, flips_rows[pattern], strict=True):
+        if flips:
+            for column in range(size):
+                if flips >> column & 1:
+                    row[column] = not row[column]
+    code.setup_type_info(False, pattern)
+    if code.version >= 7:
+        code.setup_type_number(False)
     return code.get_matrix()
 
 

@@ -33,9 +33,10 @@ def test_qr_mask_choice_matches_qrcode(url):
     assert best_mask_pattern(ours) == reference.best_mask_pattern()
 
 
-def test_qr_matrix_equals_qrcode_output():
-    """The matrix drawn on the certificate is exactly the code `qrcode` would make."""
-    url = "https://campus.example.org/zertifikate/pruefen/Q7XK-M2PA-9TVD/"
+@pytest.mark.parametrize("url", _verification_urls(40))
+def test_qr_matrix_equals_qrcode_output(url):
+    """The matrix drawn on the certificate is exactly the code `qrcode` would make, for short
+    and long addresses (versions 3 to 13, with and without version information)."""
     reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     reference.add_data(url)
     reference.make(fit=True)
