@@ -4,14 +4,17 @@ import random
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from ..blocks import LessonStreamBlock, QuestionStreamBlock
 from ..forms import CoursePageForm
@@ -31,6 +34,33 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("Course catalogue")
+
+    def route(self, request, path_components):
+        """Find a course, module, lesson or quiz by its URL path in two queries.
+
+        Wagtail's default routing asks the database twice per URL segment (the child by slug,
+        then its specific page), six queries for a lesson and most of the cost of serving it
+        during an exam. Below the catalogue every page is a course-tree page with Wagtail's
+        default ``route``, so the page whose ``url_path`` is this page's plus the segments is
+        exactly what the default routing would find; it must be live, as there.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        found = (
+            Page.objects.filter(url_path=url_path, path__startswith=self.path)
+            .values_list("pk", "content_type_id")
+            .first()
+        )
+        if found is None:
+            raise Http404
+        model = ContentType.objects.get_for_id(found[1]).model_class()
+        if model is None or model.route is not Page.route:  # a page type with its own routing
+            return super().route(request, path_components)
+        page = model.objects.get(pk=found[0])
+        if not page.live:
+            raise Http404
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import catalogue_courses

@@ -80,30 +80,32 @@ def serve_lesson_page(request: HttpRequest, page: LessonPage) -> HttpResponse | 
     return TemplateResponse(request, "lms/lesson_page.html", context)
 
 
+def _quiz_area_context(enrolment, page: QuizPage) -> dict:
+    """What the quiz area shows: past attempts, the open attempt's questions or the start."""
+    attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
+    submitted = [a for a in attempts if a.status == QuizAttempt.Status.SUBMITTED]
+    return {
+        "page": page,
+        "enrolment": enrolment,
+        "attempts": submitted,
+        "open_attempt": open_attempt,
+        "questions": present_questions(page.questions, shuffle=page.shuffle, seed=open_attempt.seed)
+        if open_attempt
+        else [],
+        "best_score": max((a.score_percent or 0 for a in submitted), default=None),
+        "has_passed": any(a.passed for a in submitted),
+        "attempts_left": max(page.attempt_limit - len(attempts), 0),
+    }
+
+
 def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None:
     enrolment = learning_selectors.enrolment_for_page(request.user, page)
     if enrolment is None:
         return None
-    attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
-    open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
-    submitted = [a for a in attempts if a.status == QuizAttempt.Status.SUBMITTED]
     context = page.get_context(request)
-    context.update(
-        {
-            "enrolment": enrolment,
-            "attempts": submitted,
-            "open_attempt": open_attempt,
-            "questions": present_questions(
-                page.questions, shuffle=page.shuffle, seed=open_attempt.seed
-            )
-            if open_attempt
-            else [],
-            "best_score": max((a.score_percent or 0 for a in submitted), default=None),
-            "has_passed": any(a.passed for a in submitted),
-            "attempts_left": max(page.attempt_limit - len(attempts), 0),
-            "nav": learning_selectors.lesson_navigation(enrolment, page),
-        }
-    )
+    context.update(_quiz_area_context(enrolment, page))
+    context["nav"] = learning_selectors.lesson_navigation(enrolment, page)
     return TemplateResponse(request, "lms/quiz_page.html", context)
 
 
@@ -178,6 +180,8 @@ def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
         learning_services.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
     except LearningError as error:
         return _error_response(request, error)
+    if request.htmx:  # the questions replace the start button: one request instead of two
+        return render(request, "lms/partials/quiz_area.html", _quiz_area_context(enrolment, quiz))
     return HttpResponseRedirect(quiz.url + "#quiz-form")
 
 

@@ -210,3 +210,35 @@ def test_wagtail_privacy_settings_still_apply_to_learners(client, enrolment):
         html = client.get(page.url).content.decode()
         assert "Als erledigt markieren" not in html and "Jetzt einschreiben" not in html
         assert 'name="password"' in html
+
+
+def test_quiz_start_with_htmx_shows_questions_in_place(client, enrolment):
+    """With htmx, "Start quiz" answers with the questions of the new attempt (no reload), and
+    the attempt heading takes the focus; without JavaScript the form still redirects."""
+    client.force_login(enrolment.user)
+    quiz = quiz_of(enrolment.course)
+    response = client.post(reverse("learning_quiz_start", args=[quiz.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    attempt = QuizAttempt.objects.get(enrolment=enrolment)
+    assert 'id="quiz-area"' in html
+    assert reverse("learning_quiz_submit", args=[attempt.pk]) in html
+    assert 'id="quiz-attempt-heading" tabindex="-1" autofocus' in html
+    assert all(f'name="q-{question.id}"' in html for question in quiz.questions)
+    assert "<html" not in html  # a fragment, not the whole page
+
+    plain = client.post(reverse("learning_quiz_start", args=[quiz.pk]))
+    assert plain.status_code == 302 and plain["Location"].endswith("#quiz-form")
+    assert QuizAttempt.objects.filter(enrolment=enrolment).count() == 1  # the open one resumed
+
+
+def test_course_pages_route_by_url_path(client, enrolment):
+    """Lessons and quizzes are found at their URLs; an unpublished lesson or a made-up path
+    below a course is a 404, as with Wagtail's own routing."""
+    client.force_login(enrolment.user)
+    lesson = lessons_of(enrolment.course)[0]
+    assert client.get(lesson.url).status_code == 200
+    assert client.get(quiz_of(enrolment.course).url).status_code == 200
+    assert client.get(lesson.url + "gibt-es-nicht/").status_code == 404
+    lesson.unpublish()
+    assert client.get(lesson.url).status_code == 404

@@ -23,11 +23,12 @@ SIZES = [
     pytest.param((4, 6, 50), id="4x6-lessons-50-others"),
 ]
 
-# Wagtail's site and page routing (two queries per URL segment below the site root), session,
-# user, the enrolment joined to its course, opening the lesson (savepoint, select, release), the
-# outline fingerprint and two for progress. Before the outline cache and the one-query enrolment
-# look-up it was 23.
-LESSON_PAGE_QUERIES = 20  # incl. 2 for Wagtail page view restrictions
+# Wagtail's site, the catalogue page (two queries), the course page looked up by its URL path
+# (two, ``CourseIndexPage.route``), session, user, the enrolment joined to its course, opening
+# the lesson (savepoint, select, release), the outline fingerprint and two for progress. Before
+# the outline cache and the one-query enrolment look-up it was 23; with Wagtail's routing (two
+# queries per segment) 20.
+LESSON_PAGE_QUERIES = 16  # incl. 2 for Wagtail page view restrictions
 # Session, user, the lesson, the enrolment, the completion write (savepoints, progress row,
 # conditional UPDATE, learning record with its actor, completion check), then the outline
 # fingerprint and progress for the partial (htmx) or the next lesson's URL (plain POST).
