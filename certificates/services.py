@@ -482,8 +482,9 @@ def certificates_erase_for_person(*, user: User) -> int:
     The rows stay (counts per course, serials without gaps), but the name and the free-text
     reasons are blanked, the PDF and its SHA-256 removed (so the upload check finds nothing and
     the stored file is deleted once the erasure commits) and ``erased_at`` set: the
-    verification page, the download and the Open Badge are gone. Runs as an
-    ``lms.services.privacy.ERASURE_HOOKS`` hook inside ``person_erase``'s transaction.
+    verification page, the download and the Open Badge are gone, and so are finished ZIP
+    exports of their units. Runs as an ``lms.services.privacy.ERASURE_HOOKS`` hook inside
+    ``person_erase``'s transaction, while the person's memberships still exist.
     """
     certificates = Certificate.objects.filter(user=user, erased_at__isnull=True)
     files = list(certificates.exclude(pdf="").values_list("pdf", flat=True))
@@ -495,6 +496,13 @@ def certificates_erase_for_person(*, user: User) -> int:
         pdf="",
         sha256="",
     )
+    # Finished ZIPs of the person's units (and their ancestors) may hold their PDFs: gone too
+    # (the requester can build a new one; one still being built reads only available rows).
+    exports = CertificateExport.objects.filter(
+        organisation__path__in=_unit_paths_of(user), status=CertificateExport.Status.READY
+    )
+    files += list(exports.exclude(file="").values_list("file", flat=True))
+    exports.delete()
     if files:
         transaction.on_commit(functools.partial(_delete_stored_files, files))
     return count
@@ -503,12 +511,17 @@ def certificates_erase_for_person(*, user: User) -> int:
 # --- Expiry reminders and recertification --------------------------------------------------
 
 
+def _unit_paths_of(user: User) -> set[str]:
+    """Tree paths of the organisations ``user`` belongs to and of all their ancestors."""
+    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
+    steplen = Organisation.steplen
+    return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+
+
 def hr_contacts_of(user: User) -> list[User]:
     """HR staff responsible for ``user``: HR members of any organisation the person belongs to,
     or of an ancestor of it."""
-    paths = list(Organisation.objects.filter(memberships__user=user).values_list("path", flat=True))
-    steplen = Organisation.steplen
-    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    prefixes = _unit_paths_of(user)
     if not prefixes:
         return []
     return list(

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certificates import services
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateExport
 from lms.models import User
 from lms.services.privacy import person_erase
 from tests.certificates.conftest import complete_course
@@ -133,3 +133,19 @@ def test_erased_certificate_can_be_neither_revoked_nor_corrected(
     with pytest.raises(services.CertificateError):
         services.certificate_revoke(certificate=issued, by=hr_a, reason="x")
     assert Certificate.objects.count() == 1
+
+
+def test_erasure_removes_finished_zip_exports_of_their_unit(
+    client, issued, learner_a, hr_a, amt_a, settings, operator, django_capture_on_commit_callbacks
+):
+    """A ZIP of the person's unit built before the erasure is deleted with its file."""
+    settings.CERTIFICATE_ZIP_STREAM_LIMIT = 0
+    client.force_login(hr_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        status_url = client.get(reverse("certificate_organisation_zip", args=[amt_a.pk])).url
+    export = CertificateExport.objects.get()
+    assert export.status == CertificateExport.Status.READY
+    _erase(learner_a, operator, django_capture_on_commit_callbacks)
+    assert not CertificateExport.objects.exists()
+    assert not default_storage.exists(export.file.name)
+    assert client.get(status_url).status_code == 404
