@@ -104,6 +104,10 @@ class CertificateQuerySet(models.QuerySet):
     def current(self):
         return self.exclude(status=Certificate.Status.SUPERSEDED)
 
+    def available(self):
+        """Certificates not erased with their holder (DSGVO): only these have a name and PDF."""
+        return self.filter(erased_at__isnull=True)
+
 
 class Certificate(models.Model):
     """One issued certificate: identifiers, the frozen snapshot, the stored PDF and its state."""
@@ -164,6 +168,20 @@ class Certificate(models.Model):
     superseded_by = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
+    # Set on the superseded certificate when a correction replaced it.
+    corrected_at = models.DateTimeField(_("Corrected at"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    correction_reason = models.TextField(_("Reason for correction"), blank=True)
+    # Set when the holder was erased (DSGVO Art. 17): name blanked, PDF deleted, page says gone.
+    # A flag rather than a status, so the partial unique constraint and the revoked/superseded
+    # history stay as they were.
+    erased_at = models.DateTimeField(_("Erased at"), null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -192,11 +210,16 @@ class Certificate(models.Model):
 
     @property
     def public_state(self) -> str:
-        """What the verification page says: valid, expired, revoked or superseded."""
+        """What the verification page says: erased, revoked, superseded, pending (PDF not yet
+        rendered), expired or valid."""
+        if self.erased_at is not None:
+            return "erased"
         if self.status == self.Status.REVOKED:
             return "revoked"
         if self.status == self.Status.SUPERSEDED:
             return "superseded"
+        if self.status == self.Status.PENDING:
+            return "pending"
         if self.is_expired:
             return "expired"
         return "valid"

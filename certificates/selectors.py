@@ -16,13 +16,41 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 
 def certificate_by_sha256(digest: str) -> Certificate | None:
-    return Certificate.objects.filter(sha256=digest).exclude(sha256="").first()
+    """The issued certificate whose stored PDF has this SHA-256. A certificate still pending
+    (its PDF not finished) or erased with its holder never matches."""
+    if not digest:
+        return None
+    return (
+        Certificate.objects.available()
+        .filter(sha256=digest)
+        .exclude(status=Certificate.Status.PENDING)
+        .first()
+    )
+
+
+def certificate_replacement(certificate: Certificate) -> Certificate | None:
+    """For a superseded certificate, the one that replaced it now (following later
+    corrections); ``None`` when there is none or it was revoked or erased, so a verification
+    page never points to a certificate that is not valid."""
+    replacement, seen = certificate.superseded_by, {certificate.pk}
+    while (
+        replacement is not None
+        and replacement.status == Certificate.Status.SUPERSEDED
+        and replacement.superseded_by_id is not None
+        and replacement.pk not in seen
+    ):
+        seen.add(replacement.pk)
+        replacement = replacement.superseded_by
+    if replacement is None or replacement.public_state in ("revoked", "erased", "superseded"):
+        return None
+    return replacement
 
 
 def certificates_of_learner(user: User) -> QuerySet:
     """A person's current certificates, newest first (one query)."""
     return (
         Certificate.objects.current()
+        .available()
         .filter(user=user)
         .order_by("-issued_on", "-pk")
         .only(
@@ -36,6 +64,7 @@ def certificates_of_learner(user: User) -> QuerySet:
             "valid_until",
             "pdf",
             "user_id",
+            "erased_at",
         )
     )
 
@@ -68,6 +97,7 @@ def certificates_for_export(user: User, organisation: Organisation):
     return (
         certificates_visible_to(user, subtree)
         .current()
+        .available()
         .exclude(pdf="")
         .order_by("serial")
         .only("pk", "serial", "learner_name", "issued_on", "pdf")

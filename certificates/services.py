@@ -184,22 +184,61 @@ def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
     return certificate, True
 
 
+def check_certificate_correction(
+    *, certificate: Certificate, learner_name: str, reason: str
+) -> tuple[str, str]:
+    """Validate a correction; returns the stripped ``(learner_name, reason)``.
+
+    Only current, unrevoked certificates of people not erased can be corrected, with a reason
+    and a name that differs from the one printed.
+    """
+    learner_name, reason = learner_name.strip(), reason.strip()
+    if not reason:
+        raise CertificateError("a reason is required")
+    if not learner_name:
+        raise CertificateError("a name is required")
+    if learner_name == certificate.learner_name:
+        raise CertificateError("the corrected name is the name already printed")
+    if (
+        certificate.status not in (Certificate.Status.PENDING, Certificate.Status.ISSUED)
+        or certificate.erased_at is not None
+    ):
+        raise CertificateError("only current, unrevoked certificates can be corrected")
+    return learner_name, reason
+
+
 @transaction.atomic
 def certificate_reissue(
-    *, certificate: Certificate, by: User, learner_name: str | None = None
+    *, certificate: Certificate, by: User, reason: str, learner_name: str
 ) -> Certificate:
-    """Correct a certificate: a new one under a new serial and code with the corrected snapshot;
-    the old one is marked superseded (its verification page says so)."""
+    """Correct a certificate: a new one under a new serial and code with the corrected name
+    (everything else of the frozen snapshot, including the issue date, is kept); the old one is
+    marked superseded with who corrected it, when and why (its verification page links the new
+    one).
+
+    Permission (HR scope or superuser) is checked by the caller through the selectors. The
+    conditional UPDATE makes a concurrent correction or revocation of the same certificate fail
+    here instead of issuing twice.
+    """
+    learner_name, reason = check_certificate_correction(
+        certificate=certificate, learner_name=learner_name, reason=reason
+    )
     updated = Certificate.objects.filter(
-        pk=certificate.pk, status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED]
-    ).update(status=Certificate.Status.SUPERSEDED)
+        pk=certificate.pk,
+        status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED],
+        erased_at__isnull=True,
+    ).update(
+        status=Certificate.Status.SUPERSEDED,
+        corrected_at=timezone.now(),
+        corrected_by=by,
+        correction_reason=reason,
+    )
     if not updated:
         raise CertificateError("only current, unrevoked certificates can be corrected")
     old = Certificate.objects.get(pk=certificate.pk)
     snapshot = {
         name: getattr(old, name)
         for name in (
-            "learner_name",
             "course_title",
             "content_revision",
             "modules",
@@ -214,8 +253,6 @@ def certificate_reissue(
             "logo_file",
         )
     }
-    if learner_name:
-        snapshot["learner_name"] = learner_name
     new = Certificate.objects.create(
         enrolment_id=old.enrolment_id,
         user_id=old.user_id,
@@ -223,10 +260,12 @@ def certificate_reissue(
         template_id=old.template_id,
         serial=_next_serial(timezone.localdate().year),
         code=secrets.token_urlsafe(24),
+        learner_name=learner_name,
         **snapshot,
     )
     Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
     transaction.on_commit(functools.partial(_queue_render, new.pk))
+    certificate.refresh_from_db()
     return new
 
 
@@ -302,6 +341,8 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     the other deletes its copy, so exactly one file belongs to the certificate.
     """
     certificate = Certificate.objects.get(pk=certificate_id)
+    if certificate.erased_at is not None:  # the holder was erased: never render their name again
+        return certificate
     if certificate.pdf:
         if _stored_pdf_matches(certificate):
             return certificate
@@ -320,7 +361,7 @@ def certificate_render(*, certificate_id: int) -> Certificate:
         f"certificates/{certificate.issued_on.year}/{secrets.token_urlsafe(24)}.pdf",
         ContentFile(pdf),
     )
-    stored = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+    stored = Certificate.objects.filter(pk=certificate.pk, pdf="", erased_at__isnull=True).update(
         pdf=name,
         sha256=digest,
         rendered_at=timezone.now(),
@@ -360,9 +401,11 @@ def certificate_mail(*, certificate_id: int) -> bool:
     """
     now = timezone.now()
     claimed = (
-        Certificate.objects.filter(pk=certificate_id, mailed_at__isnull=True)
+        Certificate.objects.filter(
+            pk=certificate_id, mailed_at__isnull=True, erased_at__isnull=True
+        )
         .exclude(pdf="")
-        .exclude(status=Certificate.Status.REVOKED)
+        .exclude(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
         .update(mailed_at=now)
     )
     if not claimed:
@@ -385,6 +428,7 @@ def certificates_requeue_stuck(*, older_than: timedelta = timedelta(minutes=10))
     cutoff = timezone.now() - older_than
     ids = list(
         Certificate.objects.current()
+        .available()
         .filter(pdf="", created_at__lte=cutoff)
         .values_list("pk", flat=True)
     )
@@ -406,7 +450,9 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     if not reason:
         raise CertificateError("a reason is required")
     updated = Certificate.objects.filter(
-        pk=certificate.pk, status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED]
+        pk=certificate.pk,
+        status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED],
+        erased_at__isnull=True,
     ).update(
         status=Certificate.Status.REVOKED,
         revoked_at=timezone.now(),
@@ -419,15 +465,64 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     return certificate
 
 
+# --- Erasure (DSGVO Art. 17) ------------------------------------------------------------
+
+
+def _delete_stored_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete the PDF %s of an erased certificate", name)
+
+
+@transaction.atomic
+def certificates_erase_for_person(*, user: User) -> int:
+    """Make every certificate of an erased person "no longer available"; returns how many.
+
+    The rows stay (counts per course, serials without gaps), but the name and the free-text
+    reasons are blanked, the PDF and its SHA-256 removed (so the upload check finds nothing and
+    the stored file is deleted once the erasure commits) and ``erased_at`` set: the
+    verification page, the download and the Open Badge are gone, and so are finished ZIP
+    exports of their units. Runs as an ``lms.services.privacy.ERASURE_HOOKS`` hook inside
+    ``person_erase``'s transaction, while the person's memberships still exist.
+    """
+    certificates = Certificate.objects.filter(user=user, erased_at__isnull=True)
+    files = list(certificates.exclude(pdf="").values_list("pdf", flat=True))
+    count = certificates.update(
+        erased_at=timezone.now(),
+        learner_name="",
+        revocation_reason="",
+        correction_reason="",
+        pdf="",
+        sha256="",
+    )
+    # Finished ZIPs of the person's units (and their ancestors) may hold their PDFs: gone too
+    # (the requester can build a new one; one still being built reads only available rows).
+    exports = CertificateExport.objects.filter(
+        organisation__path__in=_unit_paths_of(user), status=CertificateExport.Status.READY
+    )
+    files += list(exports.exclude(file="").values_list("file", flat=True))
+    exports.delete()
+    if files:
+        transaction.on_commit(functools.partial(_delete_stored_files, files))
+    return count
+
+
 # --- Expiry reminders and recertification --------------------------------------------------
+
+
+def _unit_paths_of(user: User) -> set[str]:
+    """Tree paths of the organisations ``user`` belongs to and of all their ancestors."""
+    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
+    steplen = Organisation.steplen
+    return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
 
 
 def hr_contacts_of(user: User) -> list[User]:
     """HR staff responsible for ``user``: HR members of any organisation the person belongs to,
     or of an ancestor of it."""
-    paths = list(Organisation.objects.filter(memberships__user=user).values_list("path", flat=True))
-    steplen = Organisation.steplen
-    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    prefixes = _unit_paths_of(user)
     if not prefixes:
         return []
     return list(
@@ -455,7 +550,8 @@ def certificate_reminders_send(*, today: date | None = None) -> int:
     (the ``CertificateReminder`` row and the mails share one transaction). Returns how many."""
     today = today or timezone.localdate()
     candidates = (
-        Certificate.objects.filter(
+        Certificate.objects.available()
+        .filter(
             status=Certificate.Status.ISSUED,
             valid_until__gte=today,
             valid_until__lte=today + timedelta(days=90),

@@ -23,6 +23,11 @@ urlpatterns = [
         name="certificate_revoke",
     ),
     path(
+        "zertifikate/verwaltung/<int:pk>/korrigieren/",
+        views.certificate_correct,
+        name="certificate_correct",
+    ),
+    path(
         "zertifikate/verwaltung/organisation/<int:organisation_id>/zip/",
         views.organisation_zip,
         name="certificate_organisation_zip",

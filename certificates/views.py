@@ -1,6 +1,6 @@
-"""Certificate pages: public verification, the learner's list and downloads, HR revocation
-and ZIP export, the admin preview of a template. Views check permission, parse input, call one
-service or selector and render; 404 for anything the user may not see."""
+"""Certificate pages: public verification, the learner's list and downloads, HR revocation,
+correction and ZIP export, the admin preview of a template. Views check permission, parse input,
+call one service or selector and render; 404 for anything the user may not see."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from lms.selectors import organisations_visible_to
 from . import selectors, services
 from .archive import zip_archive_chunks
 from .badges import open_badge_credential, open_badge_jwt, platform_jwk
+from .forms import CertificateCorrectionForm
 from .models import Certificate, CertificateExport, CertificateTemplate
 from .ratelimit import rate_limit_exceeded
 from .rendering import CertificateSnapshot, render_certificate_pdf
@@ -61,7 +62,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         return _public(render(request, "certificates/verify_unknown.html", status=404))
-    context = {"certificate": certificate, "state": certificate.public_state}
+    state = certificate.public_state
+    if state == "erased":  # the holder was erased (DSGVO): gone, and nothing about them
+        return _public(render(request, "certificates/verify_erased.html", status=410))
+    context = {"certificate": certificate, "state": state}
+    if state == "superseded":
+        context["replacement"] = selectors.certificate_replacement(certificate)
     return _public(render(request, "certificates/verify.html", context))
 
 
@@ -118,7 +124,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 
 def _own_certificate(request, pk: int) -> Certificate:
-    return get_object_or_404(Certificate.objects.current(), pk=pk, user=request.user)
+    return get_object_or_404(Certificate.objects.current().available(), pk=pk, user=request.user)
 
 
 @login_required
@@ -221,6 +227,44 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Certificate %(serial)s revoked.") % {"serial": certificate.serial},
             )
     return redirect("certificate_hr_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the name printed on a certificate, with a reason: re-issued under a new number,
+    the old one superseded. Same scope as revocation (HR of the person's organisations, or a
+    platform admin); a bad entry shows the form again with everything typed kept."""
+    certificate = get_object_or_404(
+        selectors.certificates_visible_to(request.user).available(), pk=pk
+    )
+    correctable = certificate.status in (Certificate.Status.PENDING, Certificate.Status.ISSUED)
+    form = CertificateCorrectionForm(
+        request.POST if request.method == "POST" else None, certificate=certificate
+    )
+    if correctable and form.is_valid():
+        try:
+            new = services.certificate_reissue(
+                certificate=certificate,
+                by=request.user,
+                learner_name=form.cleaned_data["learner_name"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.CertificateError:
+            form.add_error(None, _("This certificate can no longer be corrected."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Certificate %(old)s corrected: it is replaced by certificate %(new)s, "
+                    "whose PDF is being created."
+                )
+                % {"old": certificate.serial, "new": new.serial},
+            )
+            return redirect("certificate_hr_list")
+    status = 400 if form.is_bound else 200  # a successful POST has redirected
+    context = {"certificate": certificate, "form": form, "correctable": correctable}
+    return render(request, "certificates/certificate_correct.html", context, status=status)
 
 
 @login_required

@@ -22,7 +22,8 @@ def recertification_offer(user, course) -> Certificate | None:
     if not getattr(user, "is_authenticated", False) or course is None:
         return None
     certificate = (
-        Certificate.objects.filter(user=user, course=course, status=Certificate.Status.ISSUED)
+        Certificate.objects.available()
+        .filter(user=user, course=course, status=Certificate.Status.ISSUED)
         .order_by("-issued_on", "-pk")
         .first()
     )

@@ -111,15 +111,43 @@ def test_completion_rollback_leaves_no_certificate(
 
 
 def test_certificate_reissue_supersedes(issued, hr_a, django_capture_on_commit_callbacks):
-    """A correction issues a new serial and code; the old certificate is superseded."""
+    """A correction issues a new serial and code with the new name and the old issue date;
+    the old certificate is superseded with who corrected it and why."""
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.certificate_reissue(certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz")
+        new = services.certificate_reissue(
+            certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz", reason="Heirat"
+        )
     issued.refresh_from_db()
     new.refresh_from_db()
     assert issued.status == Certificate.Status.SUPERSEDED
     assert issued.superseded_by == new
+    assert (issued.corrected_by, issued.correction_reason) == (hr_a, "Heirat")
+    assert issued.corrected_at is not None
     assert new.serial != issued.serial and new.code != issued.code
     assert new.learner_name == "Şeyma Yılmaz" and new.status == Certificate.Status.ISSUED
+    assert new.issued_on == issued.issued_on and new.course_title == issued.course_title
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("Şeyma Yılmaz", "  "), ("  ", "Heirat"), ("Şeyma Çelik", "Heirat")],
+    ids=["no-reason", "no-name", "same-name"],
+)
+def test_certificate_reissue_refuses_incomplete_correction(issued, hr_a, name, reason):
+    """Without a reason, without a name or with the printed name nothing is re-issued."""
+    with pytest.raises(services.CertificateError):
+        services.certificate_reissue(certificate=issued, by=hr_a, learner_name=name, reason=reason)
+    assert Certificate.objects.get().status == Certificate.Status.ISSUED
+
+
+def test_certificate_reissue_refuses_revoked(issued, hr_a):
+    """A revoked certificate cannot be corrected back to life."""
+    services.certificate_revoke(certificate=issued, by=hr_a, reason="Täuschung")
+    with pytest.raises(services.CertificateError):
+        services.certificate_reissue(
+            certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz", reason="Heirat"
+        )
+    assert Certificate.objects.count() == 1
 
 
 def test_certificate_uses_template_logo_and_colour(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from certificates import services
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateExport
 from tests.certificates.conftest import make_completed_enrolment
 from tests.factories import UserFactory, make_member
 
@@ -119,3 +119,56 @@ def test_large_unit_zip_is_built_by_a_task(
     assert archive.namelist()[0].startswith(issued.serial)
     client.force_login(UserFactory())
     assert client.get(download).status_code == 404
+
+
+def _certificate_hr_url_names() -> list[str]:
+    """Every named URL under /zertifikate/verwaltung/ that takes an id, from the URLconf."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif (
+                isinstance(pattern, URLPattern)
+                and "zertifikate/verwaltung/" in route
+                and "<int:" in route
+            ):
+                names.append(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_certificate_hr_url_of_neighbour_is_404(
+    client, issued, hr_a, hr_b, amt_a, settings, django_capture_on_commit_callbacks
+):
+    """HR of the neighbouring municipality gets 404 on every id-taking certificate HR URL
+    (GET and POST) for A's certificate, unit and export; a new URL must be added here."""
+    settings.CERTIFICATE_ZIP_STREAM_LIMIT = 0
+    client.force_login(hr_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("certificate_organisation_zip", args=[amt_a.pk]))
+    export = CertificateExport.objects.get()
+    ids = {
+        "certificate_revoke": issued.pk,
+        "certificate_correct": issued.pk,
+        "certificate_organisation_zip": amt_a.pk,
+        "certificate_export": export.pk,
+        "certificate_export_download": export.pk,
+    }
+    names = _certificate_hr_url_names()
+    assert set(names) == set(ids), "map every certificate HR URL to an id of Gemeinde A"
+    client.force_login(hr_b)
+    for name in names:
+        url = reverse(name, args=[ids[name]])
+        codes = {
+            client.get(url).status_code,
+            client.post(url, {"reason": "x", "learner_name": "Fremd"}).status_code,
+        }
+        assert 404 in codes and codes <= {404, 405}, (name, codes)  # 405: method not offered
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.ISSUED

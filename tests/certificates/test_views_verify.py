@@ -51,10 +51,74 @@ def test_verify_expired(client, issued):
     assert 'data-state="expired"' in _verify(client, issued.code).content.decode()
 
 
-def test_verify_superseded(client, issued, hr_a):
-    """A corrected certificate's old code says superseded."""
-    services.certificate_reissue(certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz")
-    assert 'data-state="superseded"' in _verify(client, issued.code).content.decode()
+def test_verify_superseded_links_replacement(client, issued, hr_a):
+    """A corrected certificate's old code says superseded and links the new certificate's
+    page, which says valid with the corrected name; the correction's reason stays private."""
+    new = services.certificate_reissue(
+        certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz", reason="Heirat"
+    )
+    services.certificate_render(certificate_id=new.pk)
+    html = _verify(client, issued.code).content.decode()
+    assert 'data-state="superseded"' in html
+    assert f'href="/verify/{new.code}/"' in html and new.serial in html
+    assert "Heirat" not in html
+    new_page = _verify(client, new.code).content.decode()
+    assert 'data-state="valid"' in new_page and "Şeyma Yılmaz" in new_page
+
+
+def test_verify_superseded_does_not_link_revoked_replacement(client, issued, hr_a):
+    """When the replacement was revoked, the old page says superseded but links nothing."""
+    new = services.certificate_reissue(
+        certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz", reason="Heirat"
+    )
+    services.certificate_revoke(certificate=new, by=hr_a, reason="Prüfung ungültig")
+    html = _verify(client, issued.code).content.decode()
+    assert 'data-state="superseded"' in html
+    assert new.code not in html and "data-replacement" not in html
+
+
+def test_verify_superseded_twice_links_latest(client, issued, hr_a):
+    """After two corrections the first certificate's page links the current one."""
+    second = services.certificate_reissue(
+        certificate=issued, by=hr_a, learner_name="Şeyma Yılmaz", reason="Heirat"
+    )
+    third = services.certificate_reissue(
+        certificate=second, by=hr_a, learner_name="Şeyma Yılmaz-Çelik", reason="Doppelname"
+    )
+    html = _verify(client, issued.code).content.decode()
+    assert f'href="/verify/{third.code}/"' in html and second.code not in html
+
+
+@pytest.fixture
+def pending(learner_a, course):
+    """``learner_a`` completed ``course``; the render task has not run yet (no PDF)."""
+    from tests.certificates.conftest import complete_course
+
+    enrolment = complete_course(learner_a, course)  # on-commit callbacks are not run
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    assert certificate.status == Certificate.Status.PENDING and not certificate.pdf
+    return certificate
+
+
+def test_verify_pending_says_being_issued_not_valid(client, pending):
+    """A certificate whose PDF is not rendered yet is 'being issued', never 'valid'."""
+    response = _verify(client, pending.code)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-state="pending"' in html and 'data-state="valid"' not in html
+    assert "Wird ausgestellt" in html and "noch nicht verfügbar" in html
+    assert "<strong>Gültig</strong>" not in html
+
+
+def test_upload_never_matches_pending_certificate(client, pending):
+    """A PDF of a certificate still pending (hash stored, status not yet flipped) is not
+    reported as byte-identical."""
+    import hashlib
+
+    data = services.certificate_pdf_bytes(pending)
+    Certificate.objects.filter(pk=pending.pk).update(sha256=hashlib.sha256(data).hexdigest())
+    html = _upload(client, data).content.decode()
+    assert 'data-result="unknown"' in html and 'data-result="identical"' not in html
 
 
 def test_verify_is_rate_limited(client, issued, settings):
