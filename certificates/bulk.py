@@ -59,9 +59,14 @@ def _take_serial(counter: SerialCounter) -> str:
 @transaction.atomic
 def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
     """Create the pending certificates of the completed enrolments among ``enrolment_ids`` that
-    have none yet; returns the ids of all their current certificates (new and existing)."""
+    have none yet; returns the ids of all their current certificates (new and existing).
+
+    Deactivated accounts (erased people among them) get none: a backfill must not issue a
+    certificate to a person who asked to be forgotten."""
     enrolments = list(
-        Enrolment.objects.filter(pk__in=enrolment_ids, status=Enrolment.Status.COMPLETED)
+        Enrolment.objects.filter(
+            pk__in=enrolment_ids, status=Enrolment.Status.COMPLETED, user__is_active=True
+        )
         .select_related("user", "content_revision")
         .order_by("pk")
     )
@@ -109,13 +114,17 @@ def certificates_render_many(*, certificate_ids: list[int]) -> int:
     """Render, sign and store the PDFs of those certificates that have none; returns how many
     were stored. A certificate another worker stored meanwhile keeps that worker's file."""
     stored = 0
-    for certificate in Certificate.objects.filter(pk__in=certificate_ids, pdf=""):
+    for certificate in Certificate.objects.filter(
+        pk__in=certificate_ids, pdf="", erased_at__isnull=True
+    ):
         pdf = certificate_pdf_bytes(certificate)
         name = default_storage.save(
             f"certificates/{certificate.issued_on.year}/{secrets.token_urlsafe(24)}.pdf",
             ContentFile(pdf),
         )
-        updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        updated = Certificate.objects.filter(
+            pk=certificate.pk, pdf="", erased_at__isnull=True
+        ).update(
             pdf=name,
             sha256=hashlib.sha256(pdf).hexdigest(),
             rendered_at=timezone.now(),
@@ -141,9 +150,9 @@ def certificates_mail_many(*, certificate_ids: list[int]) -> int:
     with transaction.atomic():
         claimable = (
             Certificate.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=certificate_ids, mailed_at__isnull=True)
+            .filter(pk__in=certificate_ids, mailed_at__isnull=True, erased_at__isnull=True)
             .exclude(pdf="")
-            .exclude(status=Certificate.Status.REVOKED)
+            .exclude(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
             .select_related("user")
         )
         certificates = list(claimable)
@@ -174,9 +183,9 @@ def certificates_queue_missing(
     number of enrolments queued."""
     from .tasks import certificates_issue_batch_task
 
-    missing = Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).exclude(
-        certificates__in=Certificate.objects.current()
-    )
+    missing = Enrolment.objects.filter(
+        status=Enrolment.Status.COMPLETED, user__is_active=True
+    ).exclude(certificates__in=Certificate.objects.current())
     if course_id is not None:
         missing = missing.filter(course_id=course_id)
     ids = list(missing.order_by("pk").values_list("pk", flat=True))

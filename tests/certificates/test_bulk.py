@@ -84,3 +84,14 @@ def test_issue_missing_certificates_command_backfills(course):
     assert Certificate.objects.filter(enrolment__in=enrolments, status="issued").count() == 5
     call_command("issue_missing_certificates", stdout=out)
     assert Certificate.objects.count() == 5
+
+
+def test_backfill_skips_erased_people(course, admin_user):
+    """A person erased under DSGVO gets no certificate from a later backfill."""
+    from lms.services.privacy import person_erase
+
+    kept, erased = _people(2)
+    enrolments = [make_completed_enrolment(p, course, 1) for p in (kept, erased)]
+    person_erase(user=erased, by=admin_user)
+    call_command("issue_missing_certificates", stdout=io.StringIO())
+    assert list(Certificate.objects.values_list("enrolment", flat=True)) == [enrolments[0].pk]
