@@ -2,13 +2,13 @@
 
 Generates on PostgreSQL (database ``hr_bench``, dropped and re-created; COPY for the bulk rows)
 a city administration the size of München's: the demo's Landeshauptstadt München with twelve
-Referate of eight Ämter each, twelve job profiles requiring three to eight of 30 courses (six
+Referate of eight Ämter each, twelve job profiles requiring three to eight of 30 courses (five
 required lessons each), every employee with one or two job profiles, and for most required
 (person, course) pairs an enrolment (completed at some time in the last three years, in
 progress, overdue or withdrawn; some assigned by HR) with its lesson progress rows.
 
-Then measures through the real views, in this process with Django's test client and the demo
-HR user of München logged in (production settings: ``lms.settings.bench``):
+Then measures through the real views, in this process with Django's test client and an
+HR user (Personalstelle) of München logged in (production settings: ``lms.settings.bench``):
 
 - the qualification matrix, first page, filtered by status and by job profile: p50/p95 over
   ``--runs`` requests and the number of SQL queries per request (must be the same everywhere);
@@ -145,7 +145,7 @@ def reset_sequence(model) -> None:
 
 
 def build_courses(rng: random.Random):
-    """30 live courses with six required lessons each (under the demo catalogue)."""
+    """30 live courses with five required lessons each (under the demo catalogue)."""
     from courses.models import CourseOutcome, CoursePage, LessonPage, ModulePage
 
     template = CoursePage.objects.live().order_by("pk").first()
