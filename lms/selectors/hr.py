@@ -328,17 +328,25 @@ class MatrixQuery:
             value for c in self.columns for value in (c.pk, self.lesson_totals.get(c.pk) or 1)
         ]
         if lesson_ids:
-            done = (
-                f"(SELECT COUNT(*) FROM {progress} lp WHERE lp.enrolment_id = e.id"
-                " AND lp.completed_at IS NOT NULL"
-                f" AND lp.lesson_id IN ({', '.join(['%s'] * len(lesson_ids))}))"
+            # Required live lessons done per open enrolment, aggregated once (a correlated
+            # count per enrolment costs an index probe per cell).
+            ctes.append(
+                f"done AS (SELECT lp.enrolment_id, COUNT(*) AS n FROM {progress} lp"
+                " WHERE lp.completed_at IS NOT NULL"
+                f" AND lp.lesson_id IN ({', '.join(['%s'] * len(lesson_ids))})"
+                f" AND lp.enrolment_id IN (SELECT id FROM latest WHERE status NOT IN"
+                f" ('{Enrolment.Status.COMPLETED.value}', '{Enrolment.Status.WITHDRAWN.value}'))"
+                " GROUP BY lp.enrolment_id)"
             )
+            params += lesson_ids
             progress_when = (
-                f"WHEN 200 * {done} > (CASE e.course_id {totals} ELSE 1 END) THEN '{IN_PROGRESS}'"
+                "WHEN 200 * COALESCE(d.n, 0) > (CASE e.course_id"
+                f" {totals} ELSE 1 END) THEN '{IN_PROGRESS}'"
             )
-            progress_params = lesson_ids + totals_params
+            progress_join = " LEFT JOIN done d ON d.enrolment_id = e.id"
+            progress_params = totals_params
         else:
-            progress_when, progress_params = "", []
+            progress_when, progress_join, progress_params = "", "", []
         completed = Enrolment.Status.COMPLETED.value
         withdrawn = Enrolment.Status.WITHDRAWN.value
         assigned = Enrolment.Source.ASSIGNED.value
@@ -354,7 +362,8 @@ class MatrixQuery:
             " FROM cell_keys k"
             " LEFT JOIN latest e ON e.user_id = k.user_id AND e.course_id = k.course_id"
             " LEFT JOIN required r ON r.user_id = k.user_id AND r.course_id = k.course_id"
-            " LEFT JOIN ext ON ext.user_id = k.user_id AND ext.course_id = k.course_id)"
+            " LEFT JOIN ext ON ext.user_id = k.user_id AND ext.course_id = k.course_id"
+            f"{progress_join})"
         )
         params += validity_params + [ops.adapt_datefield_value(today)] + progress_params
         ctes.append(
