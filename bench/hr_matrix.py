@@ -410,6 +410,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the hr_bench database")
     parser.add_argument("--reuse", action="store_true", help="measure on a kept hr_bench")
+    parser.add_argument("--no-csv", action="store_true", help="skip the CSV export")
     args = parser.parse_args()
 
     harness.configure(database=DATABASE, redis_db=REDIS_DB)
@@ -498,15 +499,17 @@ def measure(data: dict, args) -> int:
         )
     print()
     csv_url = reverse("hr_matrix_csv", args=[city.pk])
-    plain = measure_csv(client, csv_url, trace=False)
-    traced = measure_csv(client, csv_url, trace=True)
-    print(
-        f"CSV export: {plain['rows']:,} rows, {plain['bytes'] / 2**20:.1f} MiB in"
-        f" {plain['seconds']:.1f} s; peak RSS growth {plain['rss_growth_mib']:.1f} MiB;"
-        f" under tracemalloc {traced['seconds']:.1f} s, Python allocation peak"
-        f" {traced['tracemalloc_peak_mib']:.1f} MiB"
-    )
-    print()
+    plain = {"seconds": float("nan")}
+    if not args.no_csv:
+        plain = measure_csv(client, csv_url, trace=False)
+        traced = measure_csv(client, csv_url, trace=True)
+        print(
+            f"CSV export: {plain['rows']:,} rows, {plain['bytes'] / 2**20:.1f} MiB in"
+            f" {plain['seconds']:.1f} s; peak RSS growth {plain['rss_growth_mib']:.1f} MiB;"
+            f" under tracemalloc {traced['seconds']:.1f} s, Python allocation peak"
+            f" {traced['tracemalloc_peak_mib']:.1f} MiB"
+        )
+        print()
     matrix_ok = worst_p95 <= 300
     csv_ok = plain["seconds"] <= 10
     print(
