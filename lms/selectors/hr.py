@@ -188,6 +188,9 @@ class _Counted:
 # ``cell_for``/``better_cell`` from the source rows, with date thresholds worked out per course
 # in Python, so they are never stale and run unchanged on SQLite and PostgreSQL.
 # ``tests/lms/test_selectors_hr_matrix.py`` checks that SQL and Python agree cell by cell.
+# The price: counts and status filters compute every cell of the unit. At 40,000 people
+# (bench/hr_matrix.py) that takes seconds, far above the 300 ms target; a stored status row per
+# (person, course) is the next step (README, Benchmarks → HR matrix).
 
 
 def _completion_cutoff(months: int, boundary: date, *, strictly_after: bool) -> date:
