@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam worker clean
+.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,14 @@ bench-floor: bench-extra messages bench-services
 bench-exam: bench-extra messages bench-services
 	$(BIN)/python bench/exam_load.py $(BENCH_ARGS); status=$$?; \
 		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS bench_exam WITH (FORCE)' >/dev/null; exit $$status
+
+## HR matrix at city scale (bench/hr_matrix.py): 40,000 employees, 30 required courses, ~1M
+## progress rows generated with COPY (about 3 minutes), then the matrix page (first page,
+## filtered), an employee record and the full CSV export through the real views with the HR
+## user logged in. BENCH_ARGS="--people 5000 --runs 10" for a short run. Database hr_bench.
+bench-hr: messages bench-services
+	$(BIN)/python bench/hr_matrix.py $(BENCH_ARGS); status=$$?; \
+		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS hr_bench WITH (FORCE)' >/dev/null; exit $$status
 
 ## Bulk issuance benchmark (bench/bulk_issue.py): COUNT certificates (default 10000) issued,
 ## rendered, signed, stored and mailed by two Celery workers on PostgreSQL and Redis

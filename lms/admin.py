@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,7 +13,18 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from . import services
-from .models import AuditEvent, JobProfile, Membership, Organisation, User
+from .models import (
+    Assignment,
+    AuditEvent,
+    DigestSent,
+    Enrolment,
+    ExternalQualification,
+    JobProfile,
+    Membership,
+    Organisation,
+    ReminderSent,
+    User,
+)
 from .services.privacy import person_erase
 
 
@@ -72,6 +84,19 @@ class UserAdmin(DjangoUserAdmin):
         return actions
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are logs, or that only services may write: operators look, never edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
@@ -100,7 +125,106 @@ class OrganisationAdmin(TreeAdmin):
 
 @admin.register(JobProfile)
 class JobProfileAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+    list_display = ["name", "required_count"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["required_courses"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(required_total=Count("required_courses"))
+
+    @admin.display(description=_("Required qualifications"), ordering="required_total")
+    def required_count(self, obj) -> int:
+        return obj.required_total
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Assignments are made in the HR area (``assignment_create`` enrols the people targeted);
+    here operators see them and may delete one (its enrolments stay)."""
+
+    list_display = [
+        "course",
+        "organisation",
+        "job_profile",
+        "due_date",
+        "due_days_after_joining",
+        "recurrence_months",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["job_profile", "recurrence_months"]
+    list_select_related = ["course", "organisation", "job_profile", "created_by"]
+    search_fields = ["course__title", "organisation__name", "job_profile__name"]
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyAdmin):
+    """Enrolments change only through the learning services (progress, completion)."""
+
+    list_display = ["user", "course", "cycle", "source", "status", "due_date", "completed_at"]
+    list_filter = ["status", "source"]
+    list_select_related = ["user", "course"]
+    search_fields = ["user__full_name", "user__email", "course__title"]
+    date_hierarchy = "enrolled_at"
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    """Log of reminder mails (one per enrolment, kind and due date)."""
+
+    list_display = ["sent_at", "kind", "person", "course", "due_date"]
+    list_filter = ["kind"]
+    list_select_related = ["enrolment__user", "enrolment__course"]
+    search_fields = ["enrolment__user__full_name", "enrolment__user__email"]
+    date_hierarchy = "sent_at"
+
+    @admin.display(description=_("Person"), ordering="enrolment__user__full_name")
+    def person(self, obj):
+        return obj.enrolment.user
+
+    @admin.display(description=_("Course"), ordering="enrolment__course__title")
+    def course(self, obj):
+        return obj.enrolment.course
+
+
+@admin.register(DigestSent)
+class DigestSentAdmin(ReadOnlyAdmin):
+    """Log of weekly HR digests (one per person and ISO week)."""
+
+    list_display = ["sent_at", "week", "user"]
+    list_filter = ["week"]
+    list_select_related = ["user"]
+    search_fields = ["user__full_name", "user__email", "week"]
+    date_hierarchy = "sent_at"
+
+
+@admin.register(ExternalQualification)
+class ExternalQualificationAdmin(ReadOnlyAdmin):
+    """Uploads (PDF checked by content) and reviews (in scope, never one's own) happen in the
+    HR area and on the learner's page; the admin shows them and lets superusers delete one."""
+
+    list_display = [
+        "title",
+        "user",
+        "course",
+        "provider",
+        "completed_on",
+        "valid_until",
+        "status",
+        "uploaded_at",
+        "reviewed_by",
+    ]
+    list_filter = ["status", "course"]
+    list_select_related = ["user", "course", "reviewed_by"]
+    search_fields = ["title", "provider", "user__full_name", "user__email"]
+    date_hierarchy = "uploaded_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Membership)
