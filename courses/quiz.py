@@ -76,6 +76,13 @@ def present_questions(stream, *, shuffle: bool = False, seed: str = "") -> list[
     return questions
 
 
+def question_pages(questions: list, per_page: int) -> list[list]:
+    """The presented questions split into pages of ``per_page`` (0: one page with all)."""
+    if per_page <= 0 or not questions:
+        return [questions]
+    return [questions[start : start + per_page] for start in range(0, len(questions), per_page)]
+
+
 _NUMBER = re.compile(r"^[\d.\s']+$")
 
 

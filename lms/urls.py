@@ -44,6 +44,7 @@ learning_patterns = [
     ),
     path("lektion/<int:lesson_id>/aktiv/", learning.lesson_heartbeat, name="learning_heartbeat"),
     path("quiz/<int:quiz_id>/starten/", learning.quiz_start, name="learning_quiz_start"),
+    path("versuch/<int:attempt_id>/seite/", learning.quiz_page_save, name="learning_quiz_page"),
     path("versuch/<int:attempt_id>/abgeben/", learning.quiz_submit, name="learning_quiz_submit"),
     path("versuch/<int:attempt_id>/", learning.attempt_result, name="learning_attempt_result"),
     path("nachweise/", hr.learning_external_upload, name="learning_external_upload"),

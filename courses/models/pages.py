@@ -257,6 +257,14 @@ class QuizPage(CourseChildMixin, Page):
         _("Attempt limit"), default=3, validators=[MinValueValidator(1)]
     )
     shuffle = models.BooleanField(_("Shuffle questions and options"), default=False)
+    questions_per_page = models.PositiveSmallIntegerField(
+        _("Questions per page"),
+        default=0,
+        help_text=_(
+            "0 shows all questions on one page. With pages, answers are saved on every "
+            "page change, so a lost connection costs nothing already answered."
+        ),
+    )
     is_final = models.BooleanField(
         _("Final exam"),
         default=True,
@@ -271,6 +279,7 @@ class QuizPage(CourseChildMixin, Page):
                 FieldPanel("pass_mark"),
                 FieldPanel("attempt_limit"),
                 FieldPanel("shuffle"),
+                FieldPanel("questions_per_page"),
                 FieldPanel("is_final"),
             ],
             heading=_("Rules"),

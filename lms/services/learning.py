@@ -223,6 +223,35 @@ def _normalise_answers(answers: Mapping) -> dict:
     return {str(key): sorted(str(v) for v in values) for key, values in answers.items()}
 
 
+def answers_with_page(saved: Mapping, page_question_ids, posted: Mapping) -> dict:
+    """The attempt's answers after a page was sent: the page's questions take what was posted
+    (nothing posted means unanswered), every other question keeps its saved answer."""
+    page_ids = {str(qid) for qid in page_question_ids}
+    merged = {qid: values for qid, values in saved.items() if qid not in page_ids}
+    merged.update({qid: values for qid, values in _normalise_answers(posted).items() if values})
+    return merged
+
+
+@transaction.atomic
+def quiz_attempt_save_page(
+    *, attempt: QuizAttempt, page_question_ids, answers: Mapping
+) -> QuizAttempt:
+    """Keep the answers of one page of an open attempt (paged quizzes save on every page
+    change). Only questions of that page are written; a closed attempt is refused."""
+    locked = (
+        QuizAttempt.objects.select_for_update()
+        .filter(pk=attempt.pk, status=QuizAttempt.Status.IN_PROGRESS)
+        .first()
+    )
+    if locked is None:
+        raise AttemptClosed("this attempt has already been submitted")
+    page_ids = {str(qid) for qid in page_question_ids}
+    posted = {qid: values for qid, values in answers.items() if str(qid) in page_ids}
+    locked.answers = answers_with_page(locked.answers, page_ids, posted)
+    locked.save(update_fields=["answers"])
+    return locked
+
+
 @transaction.atomic
 def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttempt:
     """Grade and close an attempt exactly once. A repeated submit of the same answers (double

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CoursePage, LessonPage, QuizPage
-from courses.quiz import grade, present_questions
+from courses.quiz import grade, present_questions, question_pages
 from courses.selectors import course_outline
 
 from ..models import Enrolment, QuizAttempt
@@ -80,23 +80,51 @@ def serve_lesson_page(request: HttpRequest, page: LessonPage) -> HttpResponse | 
     return TemplateResponse(request, "lms/lesson_page.html", context)
 
 
-def _quiz_area_context(enrolment, page: QuizPage) -> dict:
+def _page_number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _attempt_pages(attempt: QuizAttempt, quiz: QuizPage) -> list[list]:
+    """The attempt's questions as it sees them (its own shuffle), split into the quiz's pages."""
+    presented = present_questions(quiz.questions, shuffle=quiz.shuffle, seed=attempt.seed)
+    return question_pages(presented, quiz.questions_per_page)
+
+
+def _quiz_form_context(attempt: QuizAttempt, quiz: QuizPage, pages, number: int) -> dict:
+    """One page of an open attempt, with the answers saved so far filled in."""
+    number = min(max(number, 1), len(pages))
+    questions = pages[number - 1]
+    return {
+        "page": quiz,
+        "open_attempt": attempt,
+        "entries": [(question, attempt.answers.get(question.id, [])) for question in questions],
+        "page_number": number,
+        "page_total": len(pages),
+        "first_number": 1 + sum(len(p) for p in pages[: number - 1]),
+    }
+
+
+def _quiz_area_context(enrolment, page: QuizPage, page_number: int = 1) -> dict:
     """What the quiz area shows: past attempts, the open attempt's questions or the start."""
     attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
     submitted = [a for a in attempts if a.status == QuizAttempt.Status.SUBMITTED]
-    return {
+    context = {
         "page": page,
         "enrolment": enrolment,
         "attempts": submitted,
         "open_attempt": open_attempt,
-        "questions": present_questions(page.questions, shuffle=page.shuffle, seed=open_attempt.seed)
-        if open_attempt
-        else [],
         "best_score": max((a.score_percent or 0 for a in submitted), default=None),
         "has_passed": any(a.passed for a in submitted),
         "attempts_left": max(page.attempt_limit - len(attempts), 0),
     }
+    if open_attempt:
+        pages = _attempt_pages(open_attempt, page)
+        context.update(_quiz_form_context(open_attempt, page, pages, page_number))
+    return context
 
 
 def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None:
@@ -104,7 +132,7 @@ def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None
     if enrolment is None:
         return None
     context = page.get_context(request)
-    context.update(_quiz_area_context(enrolment, page))
+    context.update(_quiz_area_context(enrolment, page, _page_number(request.GET.get("seite"))))
     context["nav"] = learning_selectors.lesson_navigation(enrolment, page)
     return TemplateResponse(request, "lms/quiz_page.html", context)
 
@@ -193,15 +221,51 @@ def _own_attempt(request, attempt_id: int) -> QuizAttempt:
     )
 
 
-@login_required
-@require_POST
-def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _own_attempt(request, attempt_id)
-    answers = {
+def _posted_answers(request) -> dict:
+    return {
         key.removeprefix("q-"): request.POST.getlist(key)
         for key in request.POST
         if key.startswith("q-")
     }
+
+
+@login_required
+@require_POST
+def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Save the answers of the page just shown and show another page of the attempt (htmx
+    swaps the form; without JavaScript the quiz page reloads at that page)."""
+    attempt = _own_attempt(request, attempt_id)
+    quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
+    pages = _attempt_pages(attempt, quiz)
+    current = min(max(_page_number(request.POST.get("seite")), 1), len(pages))
+    target = _page_number(request.POST.get("ziel"))
+    try:
+        attempt = learning_services.quiz_attempt_save_page(
+            attempt=attempt,
+            page_question_ids=[question.id for question in pages[current - 1]],
+            answers=_posted_answers(request),
+        )
+    except LearningError as error:
+        return _error_response(request, error)
+    if request.htmx:
+        context = _quiz_form_context(attempt, quiz, pages, target)
+        return render(request, "lms/partials/quiz_form.html", context)
+    return HttpResponseRedirect(f"{quiz.url}?seite={target}#quiz-form")
+
+
+@login_required
+@require_POST
+def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Grade the attempt. On a paged quiz the last page's answers join those saved before."""
+    attempt = _own_attempt(request, attempt_id)
+    answers = _posted_answers(request)
+    if "seite" in request.POST:  # a double click merges with the stored answers: same result
+        quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
+        pages = _attempt_pages(attempt, quiz)
+        current = min(max(_page_number(request.POST["seite"]), 1), len(pages))
+        answers = learning_services.answers_with_page(
+            attempt.answers, [question.id for question in pages[current - 1]], answers
+        )
     try:
         learning_services.quiz_attempt_submit(attempt=attempt, answers=answers)
     except LearningError as error:
