@@ -8,12 +8,14 @@ Starts gunicorn (production settings from ``lms.settings.bench``, PostgreSQL dat
 2. **Waiting room** (while Locust spawns users at ``--spawn-rate``): each learner opens the quiz
    page once, which hands out the CSRF token, then waits at a start barrier.
 3. **Synchronised start**: when the last learner has arrived, the barrier opens and all of
-   them press "Start quiz" at once: an htmx POST whose answer is the quiz area with their
-   questions (what the browser swaps in), i.e. page 1.
-4. **Eight pages**: the quiz UI is one page with all questions, so the eight "pages" of an exam
-   are page 1 from the start plus seven GETs of the quiz page, each followed by
-   ``--think-min``..``--think-max`` seconds of think time.
-5. **Submit**: the answers (a random mix of right and wrong) as a form POST.
+   them press "Start quiz" at once: an htmx POST whose answer is page 1 of their attempt (what
+   the browser swaps in).
+4. **Eight pages**: the exam is the seeded final quiz made a 16-question quiz with two
+   questions per page (``build_exam``). After ``--think-min``..``--think-max`` seconds on a
+   page, the learner presses "Save and continue" (htmx POST): the page's answers are saved and
+   the next page comes back.
+5. **Submit**: after the think time on page 8, its answers go with the submit POST; the
+   server grades them together with the seven pages saved before.
 
 It prints requests/s, p50/p95/p99 latency (all requests, the synchronised start, and the steady
 state after it), errors, how long the synchronised start took to be fully served, then checks
@@ -98,6 +100,34 @@ def form_answers(quiz, rng: random.Random) -> dict[str, list[str]]:
     return answers
 
 
+def _with_new_ids(data):
+    """A copy of block data with fresh block ids (question and option ids must be unique)."""
+    import uuid
+
+    if isinstance(data, dict):
+        return {
+            key: str(uuid.uuid4()) if key == "id" else _with_new_ids(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_with_new_ids(item) for item in data]
+    return data
+
+
+def build_exam(quiz):
+    """The seeded final quiz as an exam of PAGES pages: its ten questions and copies of the
+    first ones up to two per page, shown two per page, published as a new revision."""
+    import json
+
+    raw = json.loads(json.dumps(list(quiz.questions.raw_data)))
+    copies = [_with_new_ids(item) for item in raw[: 2 * PAGES - len(raw)]]
+    quiz.questions = raw + copies
+    quiz.questions_per_page = 2
+    quiz.save_revision().publish()
+    quiz.refresh_from_db()
+    return quiz
+
+
 def prepare_data(users: int, seed: int):
     """Learners enrolled in the first seeded course with sessions; returns (quiz, learners).
 
@@ -110,7 +140,7 @@ def prepare_data(users: int, seed: int):
     from lms.models import Enrolment, User
 
     course = CoursePage.objects.live().order_by("path").first()
-    quiz = QuizPage.objects.live().descendant_of(course).get()
+    quiz = build_exam(QuizPage.objects.live().descendant_of(course).get())
     password = make_password(None)
     people = User.objects.bulk_create(
         [
@@ -145,7 +175,8 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
     arrived = {"count": 0}
     learners = iter(run.learners)
     csrf_pattern = re.compile(r"csrftoken=([A-Za-z0-9]+)")
-    attempt_pattern = re.compile(r"/lernen/versuch/(\d+)/abgeben/")
+    attempt_pattern = re.compile(r"/lernen/versuch/(\d+)/(?:seite|abgeben)/")
+    question_pattern = re.compile(r'name="(q-[^"]+)"')
 
     class Examinee(FastHttpUser):
         host = base_url
@@ -180,6 +211,15 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
                 body = response.text or ""
             run.latencies[phase].append((time.monotonic() - started) * 1000)
             return body
+
+        def page_form(self, body: str, page: int, target: int | None = None) -> str:
+            """The answers to the questions shown on this page, as the form sends them."""
+            fields = [("csrfmiddlewaretoken", self.csrf), ("seite", str(page))]
+            if target:
+                fields.append(("ziel", str(target)))
+            for name in dict.fromkeys(question_pattern.findall(body)):
+                fields.extend((name, value) for value in self.learner.answers[name])
+            return urlencode(fields)
 
         def think(self):
             gevent.sleep(random.uniform(run.think_min, run.think_max))
@@ -217,19 +257,31 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
                 run.failures.append("start without an open attempt form")
                 raise StopUser
             attempt_id = match.group(1)
-            for _page in range(2, PAGES + 1):
+            # Pages 1-7: think, then "Save and continue" (htmx): the page's answers are saved
+            # and the next page comes back. The fields on each page are read from the HTML.
+            for page in range(1, PAGES):
                 self.think()
-                self.get_quiz(f"3 pages 2-{PAGES} (quiz page)", "steady")
+                started = time.monotonic()
+                with self.client.post(
+                    f"/lernen/versuch/{attempt_id}/seite/",
+                    headers={**self.headers(post=True), "HX-Request": "true"},
+                    data=self.page_form(body, page, target=page + 1),
+                    name=f"2 save page and get the next (pages 2-{PAGES}, htmx POST)",
+                    allow_redirects=False,
+                    catch_response=True,
+                ) as response:
+                    body = response.text or ""
+                    if response.status_code != 200 or f'value="{page + 1}"' not in body:
+                        response.failure(f"status {response.status_code}")
+                        raise StopUser
+                run.latencies["steady"].append((time.monotonic() - started) * 1000)
             self.think()
-            fields = [("csrfmiddlewaretoken", self.csrf)]
-            for name, values in self.learner.answers.items():
-                fields.extend((name, value) for value in values)
             started = time.monotonic()
             with self.client.post(
                 f"/lernen/versuch/{attempt_id}/abgeben/",
                 headers=self.headers(post=True),
-                data=urlencode(fields),
-                name="4 submit answers (POST)",
+                data=self.page_form(body, PAGES),
+                name="3 submit the last page (POST)",
                 allow_redirects=False,
                 catch_response=True,
             ) as response:
@@ -281,7 +333,9 @@ def check_database(run: Run, quiz_id: int, question_count: int) -> list[str]:
 
     connections.close_all()
     problems = []
-    attempts = QuizAttempt.objects.filter(quiz_id=quiz_id)
+    attempts = QuizAttempt.objects.filter(  # the bench's learners, not the demo learner
+        quiz_id=quiz_id, enrolment__user__email__endswith="@exam.bench.invalid"
+    )
     submitted = attempts.filter(status=QuizAttempt.Status.SUBMITTED)
     submitted_count = submitted.count()
     empty = sum(1 for answers in submitted.values_list("answers", flat=True) if not answers)
@@ -335,8 +389,8 @@ def main() -> None:
             print(
                 f"quiz '{quiz.title}' ({question_count} questions) at {quiz.url}; "
                 f"{args.users} learners, spawn rate {args.spawn_rate}/s, think time "
-                f"{args.think_min:g}-{args.think_max:g} s per page, {PAGES} pages simulated as "
-                f"{PAGES} GETs of the one-page quiz, then the submit POST"
+                f"{args.think_min:g}-{args.think_max:g} s per page, {PAGES} pages of two "
+                f"questions, each saved on the way to the next, then the submit of the last"
             )
             print(f"gunicorn {args.workers} sync workers; load average {harness.load_average()}")
             stats, elapsed = run_locust(
