@@ -191,17 +191,16 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
     """Return the open attempt or start the next one, within the quiz's attempt limit."""
     _check_page_in_course(enrolment, quiz, QuizPage)
     quiz = quiz.specific
-    open_attempt = QuizAttempt.objects.filter(
-        enrolment=enrolment, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS
-    ).first()
+    attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
     if open_attempt:
         return open_attempt
     enrolment.refresh_from_db(fields=["status"])
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise AttemptClosed("the course is already completed")
-    if QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz, passed=True).exists():
+    if any(attempt.passed for attempt in attempts):
         raise AttemptClosed("the quiz is already passed")
-    used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
+    used = len(attempts)
     if used >= quiz.attempt_limit:
         raise AttemptLimitReached("no attempts left")
     try:
