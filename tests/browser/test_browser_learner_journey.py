@@ -140,3 +140,56 @@ def test_learner_completes_course_from_catalogue(browser, live_server, demo_site
         == 1
     )
     context.close()
+
+
+def _answer_questions_shown(page, answers):
+    """Answer (with the keyboard) those questions that are on the page now; return them."""
+    shown = [a for a in answers if page.locator("fieldset", has_text=a[1]).count()]
+    for kind, question, picks in shown:
+        _answer_with_keyboard(page, kind, question, picks)
+    return shown
+
+
+def test_paged_quiz_keeps_answers_between_pages(browser, live_server, demo_site, axe):
+    """A quiz with five questions per page: "Save and continue" swaps in page 2 and puts the
+    focus on its heading; going back shows page 1's answers still chosen; the submit on page 2
+    grades all ten and the quiz is passed."""
+    from lms.models import QuizAttempt, User
+    from lms.services.learning import enrolment_create
+
+    course = CoursePage.objects.get(title="Die Rolle des Chief Digital Officer")
+    quiz = QuizPage.objects.live().descendant_of(course).get()
+    quiz.questions_per_page = 5
+    quiz.save_revision().publish()
+    learner = User.objects.get(email="lernende@demo.kommunal-campus.de")
+    enrolment_create(user=learner, course=course)
+    answers = _correct_answers(course)
+
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, learner.email, DEMO_PASSWORD)
+    page.goto(live_server.url + quiz.url)
+    page.get_by_role("button", name="Quiz starten").click()
+    expect(page.get_by_role("heading", name=re.compile("Seite 1 von 2"))).to_be_focused()
+    first_page = _answer_questions_shown(page, answers)
+    assert len(first_page) == 5
+    page.get_by_role("button", name="Speichern und weiter").click()
+    expect(page.get_by_role("heading", name=re.compile("Seite 2 von 2"))).to_be_focused()
+    assert axe(page) == [], format_violations(axe(page))
+
+    page.get_by_role("button", name="Vorherige Seite").click()
+    expect(page.get_by_role("heading", name=re.compile("Seite 1 von 2"))).to_be_focused()
+    for kind, question, picks in first_page:
+        fieldset = page.locator("fieldset", has_text=question)
+        if kind == "short_answer":
+            expect(fieldset.get_by_label("Ihre Antwort")).to_have_value(picks[0])
+        else:
+            expect(fieldset.get_by_label(picks[0], exact=True)).to_be_checked()
+    page.get_by_role("button", name="Speichern und weiter").click()
+    expect(page.get_by_role("heading", name=re.compile("Seite 2 von 2"))).to_be_focused()
+    assert len(_answer_questions_shown(page, answers)) == 5
+    page.get_by_role("button", name="Antworten abgeben").click()
+    expect(page.get_by_text("Bestanden.")).to_be_visible()
+    attempt = QuizAttempt.objects.get(enrolment__user=learner, quiz=quiz)
+    assert attempt.score_percent == 100 and len(attempt.answers) == 10
+    context.close()
