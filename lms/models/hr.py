@@ -95,10 +95,9 @@ class QualificationStatus(models.Model):
             ),
         ]
         indexes = [
-            # status filters and counts: EXISTS (user, status) and GROUP BY status per person
-            models.Index(fields=["status", "user"], name="qualstatus_status_user"),
-            # columns of a unit: courses required of someone in scope
-            models.Index(fields=["course", "required", "user"], name="qualstatus_course_req_user"),
+            # Covers the matrix: status filters (status, course → people) and the per-(course,
+            # status, required) aggregate of a unit's people, as index-only scans.
+            models.Index(fields=["status", "course", "user", "required"], name="qualstatus_matrix"),
         ]
 
     def __str__(self) -> str:

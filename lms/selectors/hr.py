@@ -16,8 +16,7 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,9 +133,22 @@ def better_cell(cell: Cell, external: Cell | None) -> Cell:
     return external
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Whom a matrix row is about, as the matrix, exports and the digest show them (not a model
+    instance: an export builds 40,000 of these)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
 @dataclass
 class MatrixRow:
-    user: User
+    user: Person
     units: list[str]
     job_profiles: list[str]
     cells: list[Cell] = field(default_factory=list)
@@ -291,17 +303,18 @@ class MatrixQuery:
         ids = [course.pk for course in self.columns]
         return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
-    def counts_sql(self) -> tuple[str, list]:
-        """Stored cells per status over everyone in scope, and the number of people."""
+    def cells_by_course_sql(self) -> tuple[str, list]:
+        """Stored cells of everyone in scope per (course, status, required), and the number of
+        people: one pass over the (status, course, user, required) index gives both the columns
+        (courses someone in scope is required to hold) and the status counts."""
         table = QualificationStatus._meta.db_table
         scope, scope_params = self.scope_sql()
-        in_cols, cols = self._in_columns("qs.course_id")
         sql = (
-            f"SELECT qs.status, COUNT(*) FROM {table} qs WHERE {in_cols}"
-            f" AND qs.user_id IN ({scope}) GROUP BY qs.status"
-            f" UNION ALL SELECT '#people', COUNT(DISTINCT s.user_id) FROM ({scope}) s"
+            f"SELECT qs.course_id, qs.status, qs.required, COUNT(*) FROM {table} qs"
+            f" WHERE qs.user_id IN ({scope}) GROUP BY qs.course_id, qs.status, qs.required"
+            f" UNION ALL SELECT NULL, '#people', NULL, COUNT(DISTINCT s.user_id) FROM ({scope}) s"
         )
-        return sql, [*cols, *scope_params, *scope_params]
+        return sql, [*scope_params, *scope_params]
 
     def people_sql(self) -> tuple[str, list]:
         """Ordered ids of the people in scope that have a cell of the filtered status, with
@@ -334,29 +347,42 @@ class MatrixQuery:
         return sql, params
 
     def rows_for(self, user_ids: list[int]) -> list[MatrixRow]:
-        """The matrix rows of these people (in this order), in three queries whatever their
-        number: memberships with units, their job profiles, and the stored cells."""
+        """The matrix rows of these people (in this order), in two queries whatever their
+        number: memberships with units and job profiles, and the stored cells."""
         if not user_ids:
             return []
-        memberships = (
-            Membership.objects.filter(
-                user_id__in=user_ids, organisation__path__startswith=self.unit.path
-            )
-            .select_related("user", "organisation")
-            .prefetch_related("job_profiles")
-            .order_by("organisation__path", "pk")
+        # Plain values, not model instances: exports build 40,000 rows this way. One row per
+        # (membership, job profile); memberships without a profile come once with None.
+        memberships = Membership.objects.filter(
+            user_id__in=user_ids, organisation__path__startswith=self.unit.path
         )
         if self.job_profile:
-            memberships = memberships.filter(job_profiles=self.job_profile)
+            memberships = memberships.filter(
+                pk__in=Membership.objects.filter(job_profiles=self.job_profile).values("pk")
+            )
         people: dict[int, MatrixRow] = {}
-        for membership in memberships:
-            row = people.setdefault(membership.user_id, MatrixRow(membership.user, [], []))
-            row.units.append(membership.organisation.name)
-            for profile in membership.job_profiles.all():
-                if profile.name not in row.job_profiles:
-                    row.job_profiles.append(profile.name)
+        last_membership = None
+        for membership_id, user_id, name, email, unit_name, profile_name in memberships.order_by(
+            "organisation__path", "pk", "job_profiles__name"
+        ).values_list(
+            "pk",
+            "user_id",
+            "user__full_name",
+            "user__email",
+            "organisation__name",
+            "job_profiles__name",
+        ):
+            row = people.get(user_id)
+            if row is None:
+                row = people[user_id] = MatrixRow(Person(user_id, name, email), [], [])
+            if membership_id != last_membership:
+                row.units.append(unit_name)
+                last_membership = membership_id
+            if profile_name is not None and profile_name not in row.job_profiles:
+                row.job_profiles.append(profile_name)
+        column_ids = [course.pk for course in self.columns]
         stored = {}
-        if self.columns:
+        if column_ids:
             for (
                 user_id,
                 course_id,
@@ -365,30 +391,34 @@ class MatrixQuery:
                 due,
                 percent,
             ) in QualificationStatus.objects.filter(
-                user_id__in=list(people), course_id__in=[c.pk for c in self.columns]
+                user_id__in=list(people), course_id__in=column_ids
             ).values_list("user_id", "course_id", "status", "valid_until", "due_date", "percent"):
                 stored[(user_id, course_id)] = Cell(status, until, due, percent)
+        not_required = Cell(NOT_REQUIRED)
         for user_id, row in people.items():
-            row.cells = [
-                stored.get((user_id, course.pk)) or Cell(NOT_REQUIRED) for course in self.columns
-            ]
+            row.cells = [stored.get((user_id, course_id), not_required) for course_id in column_ids]
         return [people[user_id] for user_id in user_ids if user_id in people]
 
 
-def _matrix_query(*, unit, job_profile, status, sort) -> MatrixQuery:
-    """The columns: courses required of someone in scope (one query)."""
+def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict]:
+    """The query with its columns, and the status counts over those columns (two queries:
+    the aggregate and the column pages)."""
     query = MatrixQuery(unit, job_profile, status, sort)
-    scope, params = query.scope_sql()
-    query.columns = list(
-        CoursePage.objects.filter(
-            Exists(
-                QualificationStatus.objects.filter(
-                    course_id=OuterRef("pk"), required=True, user_id__in=RawSQL(scope, params)
-                )
-            )
-        ).order_by("title", "pk")
-    )
-    return query
+    sql, params = query.cells_by_course_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        aggregate = cursor.fetchall()
+    people = next((n for _c, key, _r, n in aggregate if key == "#people"), 0)
+    column_ids = {course_id for course_id, key, required, n in aggregate if required and n}
+    query.columns = list(CoursePage.objects.filter(pk__in=column_ids).order_by("title", "pk"))
+    counts: dict[str, int] = defaultdict(int)
+    for course_id, key, _required, n in aggregate:
+        if course_id in column_ids and key != NOT_REQUIRED:
+            counts[key] += n
+    not_required = people * len(column_ids) - sum(counts.values())
+    if not_required:
+        counts[NOT_REQUIRED] = not_required
+    return query, {key: n for key, n in counts.items() if n}
 
 
 def qualification_matrix(
@@ -403,14 +433,15 @@ def qualification_matrix(
 ) -> Matrix:
     """Rows: people of ``unit`` and its sub-units; columns: qualifications required of them by
     their job profiles or assigned to them. Filter by job profile and cell status; sort by name.
-    ``for_export`` skips the status counts and the page's rows: exports read every row through
-    ``matrix_rows`` and need only the columns and the total.
+    ``for_export`` skips the page's rows: exports read every row through ``matrix_rows`` and
+    need only the columns and the total.
 
     Everything is read from the stored statuses (``QualificationStatus``): the page of people
-    (filter, order, LIMIT/OFFSET, total as a window count), the counts (one GROUP BY) and the
-    page's cells. Six queries whatever the unit's size."""
-    query = _matrix_query(unit=unit, job_profile=job_profile, status=status, sort=sort)
-    status_counts = {} if for_export else _status_counts(query)
+    (filter, order, LIMIT/OFFSET, total as a window count), the columns and counts (one
+    GROUP BY) and the page's cells. Five queries whatever the unit's size."""
+    query, status_counts = _matrix_query(
+        unit=unit, job_profile=job_profile, status=status, sort=sort
+    )
     try:
         number = max(1, int(page_number))
     except (TypeError, ValueError):
@@ -432,22 +463,6 @@ def _people_page(query: MatrixQuery, *, offset: int, limit: int) -> tuple[list[i
         cursor.execute(sql + " LIMIT %s OFFSET %s", [*params, limit, offset])
         result = cursor.fetchall()
     return [row[0] for row in result], (result[0][1] if result else 0)
-
-
-def _status_counts(query: MatrixQuery) -> dict:
-    if not query.columns:
-        return {}
-    sql, params = query.counts_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = dict(cursor.fetchall())
-    people = counts.pop("#people", 0)
-    counted = sum(n for key, n in counts.items() if key != NOT_REQUIRED)
-    not_required = people * len(query.columns) - counted
-    counts.pop(NOT_REQUIRED, None)
-    if not_required:
-        counts[NOT_REQUIRED] = not_required
-    return {key: n for key, n in counts.items() if n}
 
 
 def matrix_rows(matrix: Matrix, *, chunk_size: int = 2000):

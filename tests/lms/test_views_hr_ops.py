@@ -217,9 +217,9 @@ def _staff_with_external(amt_a, cdo_profile, course, people):
         qualification_status_refresh(user_ids=[person.pk])
 
 
-# Session, user, unit; then columns, the page of people (with the total); the XLSX adds the
-# server-side cursor of all ids and, per chunk of 2,000 people, memberships, their job profiles
-# and the stored cells (the audit event: three more).
+# Session, user, unit; the per-(course, status) aggregate that yields the columns, the column
+# pages, the page of people (with the total); the XLSX adds the server-side cursor of all ids
+# and, per chunk of 2,000 people, memberships with job profiles and the stored cells.
 XLSX_QUERIES = 9
 
 
