@@ -152,6 +152,7 @@ class MatrixRow:
     units: list[str]
     job_profiles: list[str]
     cells: list[Cell] = field(default_factory=list)
+    cells_html: str = ""  # set by the matrix view
 
 
 @dataclass
