@@ -306,8 +306,8 @@ class MatrixQuery:
 
     def cells_by_course_sql(self) -> tuple[str, list]:
         """Stored cells of everyone in scope per (course, status, required), and the number of
-        people: one pass over the (status, course, user, required) index gives both the columns
-        (courses someone in scope is required to hold) and the status counts."""
+        people: one pass gives both the columns (courses someone in scope is required to hold)
+        and the status counts."""
         table = QualificationStatus._meta.db_table
         scope, scope_params = self.scope_sql()
         sql = (
@@ -317,20 +317,18 @@ class MatrixQuery:
         )
         return sql, [*scope_params, *scope_params]
 
-    def people_sql(self) -> tuple[str, list]:
-        """Ordered ids of the people in scope that have a cell of the filtered status, with
-        the total as a window count (callers add LIMIT/OFFSET)."""
+    def _people_where(self) -> tuple[str, list]:
+        """Who is on the matrix: people in scope with a cell of the filtered status."""
         table = QualificationStatus._meta.db_table
         scope, params = self.scope_sql()
-        user_table = User._meta.db_table
         where = f"u.id IN ({scope})"
         if self.status and not self.columns:
             where += " AND 1 = 0"  # without columns there are no cells to match
         elif self.status == NOT_REQUIRED:
             in_cols, cols = self._in_columns("qs.course_id")
             where += (
-                f" AND (SELECT COUNT(*) FROM {table} qs WHERE qs.user_id = u.id"
-                f" AND qs.status <> %s AND {in_cols}) < %s"
+                f" AND u.id NOT IN (SELECT qs.user_id FROM {table} qs WHERE qs.status <> %s"
+                f" AND {in_cols} GROUP BY qs.user_id HAVING COUNT(*) >= %s)"
             )
             params += [NOT_REQUIRED, *cols, len(self.columns)]
         elif self.status:
@@ -340,12 +338,23 @@ class MatrixQuery:
                 f" AND qs.status = %s AND {in_cols})"
             )
             params += [self.status, *cols]
+        return where, params
+
+    def people_sql(self) -> tuple[str, list]:
+        """Ordered ids of the people on the matrix (callers add LIMIT/OFFSET): the database
+        walks the (full_name, id) index and stops after the page."""
+        where, params = self._people_where()
         direction = "DESC" if self.sort == "-name" else "ASC"
         sql = (
-            f"SELECT u.id, COUNT(*) OVER () FROM {user_table} u"
+            f"SELECT u.id FROM {User._meta.db_table} u"
             f" WHERE {where} ORDER BY u.full_name {direction}, u.id {direction}"
         )
         return sql, params
+
+    def total_sql(self) -> tuple[str, list]:
+        """How many people a status filter keeps (unordered, so the database may hash)."""
+        where, params = self._people_where()
+        return f"SELECT COUNT(*) FROM {User._meta.db_table} u WHERE {where}", params
 
     def rows_for(self, user_ids: list[int]) -> list[MatrixRow]:
         """The matrix rows of these people (in this order), in two queries whatever their
@@ -401,9 +410,9 @@ class MatrixQuery:
         return [people[user_id] for user_id in user_ids if user_id in people]
 
 
-def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict]:
-    """The query with its columns, and the status counts over those columns (two queries:
-    the aggregate and the column pages)."""
+def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict, int | None]:
+    """The query with its columns, the status counts over those columns and the number of
+    people in scope (the total when no status filter applies; with one, the page query counts)."""
     query = MatrixQuery(unit, job_profile, status, sort)
     sql, params = query.cells_by_course_sql()
     with connection.cursor() as cursor:
@@ -419,7 +428,7 @@ def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict
     not_required = people * len(column_ids) - sum(counts.values())
     if not_required:
         counts[NOT_REQUIRED] = not_required
-    return query, {key: n for key, n in counts.items() if n}
+    return query, {key: n for key, n in counts.items() if n}, people
 
 
 def qualification_matrix(
@@ -437,33 +446,33 @@ def qualification_matrix(
     ``for_export`` skips the page's rows: exports read every row through ``matrix_rows`` and
     need only the columns and the total.
 
-    Everything is read from the stored statuses (``QualificationStatus``): the page of people
-    (filter, order, LIMIT/OFFSET, total as a window count), the columns and counts (one
-    GROUP BY) and the page's cells. Five queries whatever the unit's size."""
-    query, status_counts = _matrix_query(
+    Everything is read from the stored statuses (``QualificationStatus``): one aggregate gives
+    the columns, the counts and the number of people (a status filter counts its people in one
+    more query); the page of people is an ordered query with LIMIT/OFFSET; then the page's
+    memberships and cells. Five or six queries whatever the unit's size."""
+    query, status_counts, people = _matrix_query(
         unit=unit, job_profile=job_profile, status=status, sort=sort
     )
     try:
         number = max(1, int(page_number))
     except (TypeError, ValueError):
         number = 1
-    ids, total = _people_page(query, offset=(number - 1) * per_page, limit=per_page)
-    if not ids and number > 1:  # past the end: the last page, like Paginator.get_page()
-        _first, total = _people_page(query, offset=0, limit=1)
-        number = max(1, -(-total // per_page))
-        ids, total = _people_page(query, offset=(number - 1) * per_page, limit=per_page)
+    if status:
+        sql, params = query.total_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total = cursor.fetchone()[0]
+    else:
+        total = people
+    number = min(number, max(1, -(-total // per_page)))  # past the end: the last page
+    sql, params = query.people_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT %s OFFSET %s", [*params, per_page, (number - 1) * per_page])
+        ids = [row[0] for row in cursor.fetchall()]
     paginator = Paginator(_Counted(total), per_page)
     rows = [] if for_export else query.rows_for(ids)
     page = Page(rows, min(number, paginator.num_pages), paginator)
     return Matrix(unit, query.columns, rows, page, status_counts, query)
-
-
-def _people_page(query: MatrixQuery, *, offset: int, limit: int) -> tuple[list[int], int]:
-    sql, params = query.people_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT %s OFFSET %s", [*params, limit, offset])
-        result = cursor.fetchall()
-    return [row[0] for row in result], (result[0][1] if result else 0)
 
 
 def matrix_rows(matrix: Matrix, *, chunk_size: int = 2000):

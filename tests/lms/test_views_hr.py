@@ -185,13 +185,17 @@ MATRIX_QUERIES = 10
 def test_matrix_query_count_constant(
     client, hr_a, gemeinde_a, amt_a, cdo_profile, django_assert_num_queries, people
 ):
-    """The matrix page costs the same number of queries with 2 or 20 employees."""
+    """The matrix page, unfiltered and filtered by status, costs the same number of queries
+    with 2 or 20 employees."""
     for number in range(people):
         person = make_member(amt_a, full_name=f"Person {number:02d}")
         services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
     client.force_login(hr_a)
     with django_assert_num_queries(MATRIX_QUERIES):
         response = client.get(reverse("hr_matrix", args=[gemeinde_a.pk]))
+    assert "Person 00" in response.content.decode()
+    with django_assert_num_queries(MATRIX_QUERIES + 1):  # the filter counts its people
+        response = client.get(reverse("hr_matrix", args=[gemeinde_a.pk]), {"status": "not_started"})
     assert "Person 00" in response.content.decode()
 
 
