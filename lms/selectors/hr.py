@@ -266,8 +266,9 @@ def qualification_cells_live(
 # --- The matrix, read from the stored statuses ------------------------------------------------
 #
 # The page of people, the status counts and the status filters are SQL over
-# ``QualificationStatus`` (one row per relevant (person, course), indexed on (status, user) and
-# (course, required, user)) and the memberships of the unit: no cell is computed per request.
+# ``QualificationStatus`` (one row per relevant (person, course), covered by an index on
+# (status, course, user, required)) and the memberships of the unit: no cell is computed per
+# request.
 # A stored status is "required" when any job profile of the person requires the course (or it
 # was assigned), wherever the membership is; the unit only decides who the rows are.
 
