@@ -10,4 +10,4 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the login language hook)
+        from . import signals  # noqa: F401  (login language, stored matrix status hooks)

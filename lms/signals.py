@@ -1,8 +1,17 @@
 """Signal receivers of the learning core."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import translation
+from wagtail.signals import page_published
+
+from courses.models import CoursePage, LessonPage
+
+from .models import JobProfile, Membership
+from .services.learning import enrolment_completed
+from .services.qualification_status import qualification_status_refresh
 
 
 @receiver(user_logged_in)
@@ -10,3 +19,50 @@ def activate_preferred_language(sender, request, user, **kwargs):
     """Render the rest of the login request in the person's preferred language."""
     if getattr(user, "preferred_language", None):
         translation.activate(user.preferred_language)
+
+
+@receiver(enrolment_completed)
+def qualification_status_on_completion(sender, enrolment, **kwargs):
+    """A completed course (last lesson or passed final quiz) is held in the matrix at once:
+    the stored status is refreshed in the completing transaction."""
+    qualification_status_refresh(user_ids=[enrolment.user_id], course_ids=[enrolment.course_id])
+
+
+@receiver(m2m_changed, sender=JobProfile.required_courses.through)
+def qualification_status_on_required_courses(sender, instance, action, reverse, pk_set, **kwargs):
+    """A job profile's required courses changed (Django admin): refresh the people holding it.
+    ``clear`` gives no course ids, so every course of those people is refreshed."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # edited from the course side: ``instance`` is the course, pk_set profiles
+        profile_ids, course_ids = pk_set, [instance.pk]
+        if action == "post_clear":
+            profile_ids = None
+    else:
+        profile_ids, course_ids = [instance.pk], (list(pk_set) if pk_set else None)
+    people = Membership.objects.all()
+    if profile_ids is not None:
+        people = people.filter(job_profiles__in=profile_ids)
+    else:
+        people = people.filter(user__qualification_statuses__course_id__in=course_ids)
+    qualification_status_refresh(
+        user_ids=set(people.values_list("user_id", flat=True)), course_ids=course_ids
+    )
+
+
+@receiver(page_published)
+def qualification_status_on_publish(sender, instance, **kwargs):
+    """A course's validity or its required lessons may have changed: refresh that course's
+    stored cells after the commit, in the background (it can touch many people)."""
+    from .tasks import qualification_status_refresh_course_task
+
+    if isinstance(instance, CoursePage):
+        course = instance
+    elif isinstance(instance, LessonPage):
+        course = CoursePage.objects.ancestor_of(instance).first()
+    else:
+        return
+    if course is not None:
+        transaction.on_commit(
+            lambda: qualification_status_refresh_course_task.delay(course.pk), robust=True
+        )

@@ -23,3 +23,20 @@ def digest_send_weekly_task() -> int:
     from .services.reminders import digest_send_weekly
 
     return digest_send_weekly()
+
+
+@shared_task(name="lms.qualification_status_refresh_due")
+def qualification_status_refresh_due_task() -> int:
+    """Nightly beat: move stored matrix statuses across date boundaries (expiring, expired,
+    overdue); idempotent."""
+    from .services.qualification_status import qualification_status_refresh_due
+
+    return qualification_status_refresh_due()
+
+
+@shared_task(name="lms.qualification_status_refresh_course")
+def qualification_status_refresh_course_task(course_id: int) -> int:
+    """After a course or one of its lessons is published: refresh that course's stored cells."""
+    from .services.qualification_status import qualification_status_refresh_course
+
+    return qualification_status_refresh_course(course_id=course_id)

@@ -12,7 +12,7 @@ from .accounts import (
     validate_ags,
 )
 from .audit import AuditEvent
-from .hr import Assignment
+from .hr import Assignment, QualificationStatus
 from .hr_ops import DigestSent, ExternalQualification, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
@@ -31,6 +31,7 @@ __all__ = [
     "Organisation",
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",
+    "QualificationStatus",
     "QuizAttempt",
     "ReminderSent",
     "User",

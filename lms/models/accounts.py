@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        # the HR matrix pages people by name: an index walk stops after one page
+        indexes = [models.Index(fields=["full_name", "id"], name="user_full_name_id")]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"

@@ -62,3 +62,43 @@ class Assignment(models.Model):
             raise ValidationError(
                 _("Give either a fixed due date or a number of days after joining.")
             )
+
+
+class QualificationStatus(models.Model):
+    """The stored cell of the qualification matrix for one (person, course): one row per course
+    required of the person (job profile or assignment) or that they hold or are enrolled in.
+
+    Derived data: written only by ``lms.services.qualification_status`` from the live cell
+    rules (``lms.selectors.hr.qualification_cells_live``), so the matrix, its counts, filters
+    and exports read indexed rows instead of computing every cell per request."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualification_statuses"
+    )
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16)
+    required = models.BooleanField(default=False)
+    valid_until = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    enrolment = models.ForeignKey(
+        "lms.Enrolment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Qualification status")
+        verbose_name_plural = _("Qualification statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="qualification_status_user_course_unique"
+            ),
+        ]
+        indexes = [
+            # Covers the matrix: status filters (status, course → people) and the per-(course,
+            # status, required) aggregate of a unit's people, as index-only scans.
+            models.Index(fields=["status", "course", "user", "required"], name="qualstatus_matrix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} – {self.course_id}: {self.status}"

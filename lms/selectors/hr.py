@@ -4,7 +4,9 @@
 """The qualification matrix: who holds which required qualification, what is due or expiring.
 
 Scope is the caller's job (``organisations_visible_to``); this module answers for one unit
-and its sub-units in a fixed number of queries per page.
+and its sub-units in a fixed number of queries per page, reading the stored statuses
+(``QualificationStatus``) that ``lms.services.qualification_status`` keeps current from the live
+cell rules defined here (``cell_for``, ``qualification_cells_live``).
 """
 
 import calendar
@@ -15,7 +17,6 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from ..models import (
     LessonProgress,
     Membership,
     Organisation,
+    QualificationStatus,
     User,
 )
 
@@ -131,29 +133,26 @@ def better_cell(cell: Cell, external: Cell | None) -> Cell:
     return external
 
 
-def approved_external_until(user_ids, course_ids, *, today: date) -> dict:
-    """Best approved external qualification per (user, course) as a cell, in one query."""
-    best: dict[tuple[int, int], Cell] = {}
-    if not user_ids or not course_ids:
-        return best
-    for user_id, course_id, until in ExternalQualification.objects.filter(
-        user_id__in=list(user_ids),
-        course_id__in=list(course_ids),
-        status=ExternalQualification.Status.APPROVED,
-    ).values_list("user_id", "course_id", "valid_until"):
-        cell = cell_for_external(until, today=today)
-        best[(user_id, course_id)] = better_cell(
-            best.get((user_id, course_id), Cell(EXPIRED)), cell
-        )
-    return best
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Whom a matrix row is about, as the matrix, exports and the digest show them (not a model
+    instance: an export builds 40,000 of these)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def __str__(self) -> str:
+        return self.full_name
 
 
 @dataclass
 class MatrixRow:
-    user: User
+    user: Person
     units: list[str]
     job_profiles: list[str]
     cells: list[Cell] = field(default_factory=list)
+    cells_html: str = ""  # set by the matrix view
 
 
 @dataclass
@@ -177,58 +176,120 @@ class _Counted:
         return self.total
 
 
-# --- The matrix in SQL ------------------------------------------------------------------------
+# --- The live cell rules for a set of people (the reference implementation) -------------------
 #
-# Why SQL expressions and not a denormalised status table: a cell's status follows from the
-# latest enrolment, the required live lessons done, approved external qualifications, the job
-# profiles of the person's memberships *in the chosen unit* and today's date. A stored status
-# would have to be refreshed by every service that touches one of these (and by Wagtail
-# publishing lessons, editing a course's validity or a job profile's required courses in the
-# admin) plus nightly for the dates. The expressions below compute the same statuses as
-# ``cell_for``/``better_cell`` from the source rows, with date thresholds worked out per course
-# in Python, so they are never stale and run unchanged on SQLite and PostgreSQL.
-# ``tests/lms/test_selectors_hr_matrix.py`` checks that SQL and Python agree cell by cell.
-# The price: counts and status filters compute every cell of the unit. At 40,000 people
-# (bench/hr_matrix.py) that takes seconds, far above the 300 ms target; a stored status row per
-# (person, course) is the next step (README, Benchmarks → HR matrix).
+# ``qualification_cells_live`` applies ``cell_for``/``better_cell`` to the source rows (latest
+# enrolment, required live lessons done, approved external qualifications, the job profiles of
+# every membership) for a set of people, in a fixed number of queries. It is the one source of
+# truth for the cell rules: ``lms.services.qualification_status`` stores its result in
+# ``QualificationStatus`` and the matrix, its counts, filters and exports read that table.
+# ``tests/lms/test_selectors_hr_matrix.py`` checks that the stored rows equal this computation.
 
 
-def _completion_cutoff(months: int, boundary: date, *, strictly_after: bool) -> date:
-    """The first completion day ``d`` with ``add_months(d, months) >= boundary`` (or ``>`` when
-    ``strictly_after``). ``add_months`` is monotonic and clamps at most three days."""
-    day = add_months(boundary, -months) - timedelta(days=4)
-    while True:
-        end = add_months(day, months)
-        if end > boundary or (end == boundary and not strictly_after):
-            return day
-        day += timedelta(days=1)
+@dataclass
+class LiveCell:
+    cell: Cell
+    required: bool
+    enrolment_id: int | None
 
 
-def _start_of_day(day: date):
-    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+def qualification_cells_live(
+    user_ids, *, course_ids=None, today: date | None = None
+) -> dict[tuple[int, int], LiveCell]:
+    """The cell of every (person, course) that is required of the person (by the job profiles
+    of any of their memberships, or an assigned enrolment), that they are or were enrolled in,
+    or that an approved external qualification covers; ``course_ids`` narrows the courses.
+    Seven queries at most, whatever the number of people."""
+    today = today or timezone.localdate()
+    user_ids = list(user_ids)
+    if not user_ids or (course_ids is not None and not course_ids):
+        return {}
+    course_ids = None if course_ids is None else list(course_ids)
+    courses_of = {} if course_ids is None else {"course_id__in": course_ids}
+    required_of: dict[int, set[int]] = defaultdict(set)
+    links = JobProfile.required_courses.through.objects.filter(
+        jobprofile__memberships__user_id__in=user_ids
+    )
+    if course_ids is not None:
+        links = links.filter(coursepage_id__in=course_ids)
+    for user_id, course_id in links.values_list(
+        "jobprofile__memberships__user_id", "coursepage_id"
+    ).distinct():
+        required_of[user_id].add(course_id)
+    latest: dict[tuple[int, int], Enrolment] = {}
+    for enrolment in (
+        Enrolment.objects.filter(user_id__in=user_ids, **courses_of)
+        .only("id", "user_id", "course_id", "cycle", "status", "source", "due_date", "completed_at")
+        .order_by("user_id", "course_id", "cycle")
+    ):
+        latest[(enrolment.user_id, enrolment.course_id)] = enrolment  # latest cycle wins
+    external: dict[tuple[int, int], Cell] = {}
+    for user_id, course_id, until in ExternalQualification.objects.filter(
+        user_id__in=user_ids, status=ExternalQualification.Status.APPROVED, **courses_of
+    ).values_list("user_id", "course_id", "valid_until"):
+        external[(user_id, course_id)] = better_cell(
+            external.get((user_id, course_id), Cell(EXPIRED)),
+            cell_for_external(until, today=today),
+        )
+    keys = set(latest) | set(external)
+    keys |= {(user_id, c) for user_id, courses in required_of.items() for c in courses}
+    if not keys:
+        return {}
+    courses = {
+        course.pk: course
+        for course in CoursePage.objects.filter(pk__in={c for _u, c in keys}).only(
+            "pk", "path", "certificate_validity_months"
+        )
+    }
+    open_enrolments = []
+    for enrolment in latest.values():
+        enrolment.course = courses[enrolment.course_id]
+        if enrolment.status == Enrolment.Status.ACTIVE:
+            open_enrolments.append(enrolment)
+    course_of_lesson, totals = _required_lessons(
+        list({e.course_id: e.course for e in open_enrolments}.values())
+    )
+    percents = _percent_complete(open_enrolments, course_of_lesson=course_of_lesson, totals=totals)
+    result = {}
+    for key in keys:
+        enrolment = latest.get(key)
+        required = key[1] in required_of.get(key[0], ()) or (
+            enrolment is not None and enrolment.source == Enrolment.Source.ASSIGNED
+        )
+        cell = cell_for(enrolment, required=required, percent=percents.get(key, 0), today=today)
+        result[key] = LiveCell(
+            better_cell(cell, external.get(key)), required, enrolment.pk if enrolment else None
+        )
+    return result
+
+
+# --- The matrix, read from the stored statuses ------------------------------------------------
+#
+# The page of people, the status counts and the status filters are SQL over
+# ``QualificationStatus`` (one row per relevant (person, course), covered by an index on
+# (status, course, user, required)) and the memberships of the unit: no cell is computed per
+# request.
+# A stored status is "required" when any job profile of the person requires the course (or it
+# was assigned), wherever the membership is; the unit only decides who the rows are.
 
 
 @dataclass
 class MatrixQuery:
-    """One matrix request turned into SQL: scope, filters, columns and per-course thresholds."""
+    """One matrix request turned into SQL over the stored statuses: scope, filter, columns."""
 
     unit: Organisation
     job_profile: JobProfile | None
     status: str
     sort: str
-    today: date
     columns: list = field(default_factory=list)
-    course_of_lesson: dict = field(default_factory=dict)
-    lesson_totals: dict = field(default_factory=dict)
 
-    # -- building blocks -------------------------------------------------------------------
-
-    def _scope(self) -> tuple[list[str], list]:
+    def scope_sql(self) -> tuple[str, list]:
+        """User ids (with repeats) of the memberships in the unit and its sub-units."""
         membership = Membership._meta.db_table
         organisation = Organisation._meta.db_table
         member_profiles = Membership.job_profiles.through._meta.db_table
         sql = (
-            f"scope_members AS (SELECT m.id AS membership_id, m.user_id FROM {membership} m"
+            f"SELECT m.user_id FROM {membership} m"
             f" INNER JOIN {organisation} o ON o.id = m.organisation_id WHERE o.path LIKE %s"
         )
         params: list = [self.unit.path + "%"]
@@ -238,262 +299,137 @@ class MatrixQuery:
                 " WHERE mp.membership_id = m.id AND mp.jobprofile_id = %s)"
             )
             params.append(self.job_profile.pk)
-        sql += ")"
-        return [sql, "people AS (SELECT DISTINCT user_id FROM scope_members)"], params
-
-    @staticmethod
-    def _required_and_latest() -> list[str]:
-        member_profiles = Membership.job_profiles.through._meta.db_table
-        required_courses = JobProfile.required_courses.through._meta.db_table
-        enrolment = Enrolment._meta.db_table
-        return [
-            "required AS (SELECT DISTINCT sm.user_id, rc.coursepage_id AS course_id"
-            f" FROM scope_members sm INNER JOIN {member_profiles} mp"
-            " ON mp.membership_id = sm.membership_id"
-            f" INNER JOIN {required_courses} rc ON rc.jobprofile_id = mp.jobprofile_id)",
-            "latest AS (SELECT e.id, e.user_id, e.course_id, e.status, e.source, e.due_date,"
-            f" e.completed_at FROM {enrolment} e WHERE e.user_id IN (SELECT user_id FROM people)"
-            f" AND NOT EXISTS (SELECT 1 FROM {enrolment} later WHERE later.user_id = e.user_id"
-            " AND later.course_id = e.course_id AND later.cycle > e.cycle))",
-        ]
-
-    def columns_sql(self) -> tuple[str, list]:
-        """Course ids required of the people in scope (job profiles or latest enrolment
-        assigned)."""
-        ctes, params = self._scope()
-        ctes += self._required_and_latest()
-        sql = (
-            "WITH " + ", ".join(ctes) + " SELECT course_id FROM required UNION"
-            f" SELECT course_id FROM latest WHERE source = '{Enrolment.Source.ASSIGNED.value}'"
-        )
         return sql, params
 
     def _in_columns(self, column: str) -> tuple[str, list]:
         ids = [course.pk for course in self.columns]
         return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
-    def _cells(self) -> tuple[list[str], list]:
-        """CTEs up to ``cells(user_id, course_id, status)``: one row per (person, column) that
-        has an enrolment, a requirement or an approved external qualification; every other
-        cell is "not required"."""
-        ops = connection.ops
-        ctes, params = self._scope()
-        ctes += self._required_and_latest()
-        external = ExternalQualification._meta.db_table
-        progress = LessonProgress._meta.db_table
-        today = self.today
-        in_cols_x, cols_x = self._in_columns("x.course_id")
-        ctes.append(
-            "ext AS (SELECT x.user_id, x.course_id, MAX(CASE WHEN x.valid_until IS NULL"
-            " OR x.valid_until > %s THEN 2 WHEN x.valid_until >= %s THEN 1 ELSE 0 END) AS rank"
-            f" FROM {external} x WHERE x.status = '{ExternalQualification.Status.APPROVED.value}'"
-            f" AND x.user_id IN (SELECT user_id FROM people) AND {in_cols_x}"
-            " GROUP BY x.user_id, x.course_id)"
-        )
-        params += [
-            ops.adapt_datefield_value(today + timedelta(days=EXPIRY_WARNING_DAYS)),
-            ops.adapt_datefield_value(today),
-            *cols_x,
-        ]
-        in_cols_r, cols_r = self._in_columns("course_id")
-        in_cols_l, cols_l = self._in_columns("course_id")
-        ctes.append(
-            f"cell_keys AS (SELECT user_id, course_id FROM required WHERE {in_cols_r}"
-            f" UNION SELECT user_id, course_id FROM latest WHERE {in_cols_l}"
-            " UNION SELECT user_id, course_id FROM ext)"
-        )
-        params += cols_r + cols_l
-        # Completed: expired / expiring by per-course completion-time thresholds.
-        validity, validity_params = [], []
-        for course in self.columns:
-            months = course.certificate_validity_months
-            if not months:
-                continue
-            expired_before = _completion_cutoff(months, today, strictly_after=False)
-            expiring_before = _completion_cutoff(
-                months, today + timedelta(days=EXPIRY_WARNING_DAYS), strictly_after=True
-            )
-            validity.append(
-                f"WHEN e.course_id = %s AND e.completed_at < %s THEN '{EXPIRED}'"
-                f" WHEN e.course_id = %s AND e.completed_at < %s THEN '{EXPIRING}'"
-            )
-            validity_params += [
-                course.pk,
-                ops.adapt_datetimefield_value(_start_of_day(expired_before)),
-                course.pk,
-                ops.adapt_datetimefield_value(_start_of_day(expiring_before)),
-            ]
-        completed_case = f"CASE {' '.join(validity)} ELSE '{HELD}' END" if validity else f"'{HELD}'"
-        # In progress: round(100 * done / total) > 0, i.e. 200 * done > total.
-        lesson_ids = list(self.course_of_lesson)
-        totals = " ".join("WHEN %s THEN %s" for _ in self.columns)
-        totals_params = [
-            value for c in self.columns for value in (c.pk, self.lesson_totals.get(c.pk) or 1)
-        ]
-        if lesson_ids:
-            # Required live lessons done per open enrolment, aggregated once (a correlated
-            # count per enrolment costs an index probe per cell).
-            ctes.append(
-                f"done AS (SELECT lp.enrolment_id, COUNT(*) AS n FROM {progress} lp"
-                " WHERE lp.completed_at IS NOT NULL"
-                f" AND lp.lesson_id IN ({', '.join(['%s'] * len(lesson_ids))})"
-                f" AND lp.enrolment_id IN (SELECT id FROM latest WHERE status NOT IN"
-                f" ('{Enrolment.Status.COMPLETED.value}', '{Enrolment.Status.WITHDRAWN.value}'))"
-                " GROUP BY lp.enrolment_id)"
-            )
-            params += lesson_ids
-            progress_when = (
-                "WHEN 200 * COALESCE(d.n, 0) > (CASE e.course_id"
-                f" {totals} ELSE 1 END) THEN '{IN_PROGRESS}'"
-            )
-            progress_join = " LEFT JOIN done d ON d.enrolment_id = e.id"
-            progress_params = totals_params
-        else:
-            progress_when, progress_join, progress_params = "", "", []
-        completed = Enrolment.Status.COMPLETED.value
-        withdrawn = Enrolment.Status.WITHDRAWN.value
-        assigned = Enrolment.Source.ASSIGNED.value
-        ctes.append(
-            "cell_base AS (SELECT k.user_id, k.course_id, COALESCE(ext.rank, -1) AS ext_rank,"
-            f" CASE WHEN e.id IS NULL THEN (CASE WHEN r.user_id IS NULL THEN '{NOT_REQUIRED}'"
-            f" ELSE '{NOT_STARTED}' END)"
-            f" WHEN e.status = '{completed}' THEN {completed_case}"
-            f" WHEN e.status = '{withdrawn}' THEN (CASE WHEN r.user_id IS NULL"
-            f" AND e.source <> '{assigned}' THEN '{NOT_REQUIRED}' ELSE '{NOT_STARTED}' END)"
-            f" WHEN e.due_date < %s THEN '{OVERDUE}' {progress_when}"
-            f" ELSE '{NOT_STARTED}' END AS base"
-            " FROM cell_keys k"
-            " LEFT JOIN latest e ON e.user_id = k.user_id AND e.course_id = k.course_id"
-            " LEFT JOIN required r ON r.user_id = k.user_id AND r.course_id = k.course_id"
-            " LEFT JOIN ext ON ext.user_id = k.user_id AND ext.course_id = k.course_id"
-            f"{progress_join})"
-        )
-        params += validity_params + [ops.adapt_datefield_value(today)] + progress_params
-        ctes.append(
-            "cells AS (SELECT user_id, course_id, CASE"
-            f" WHEN ext_rank = 2 OR base = '{HELD}' THEN '{HELD}'"
-            f" WHEN ext_rank = 1 THEN '{EXPIRING}' ELSE base END AS status FROM cell_base)"
-        )
-        return ctes, params
-
-    # -- queries -----------------------------------------------------------------------------
-
-    def counts_sql(self) -> tuple[str, list]:
-        """Cells per status over everyone in scope, and the number of people, in one query."""
-        ctes, params = self._cells()
+    def cells_by_course_sql(self) -> tuple[str, list]:
+        """Stored cells of everyone in scope per (course, status, required), and the number of
+        people: one pass gives both the columns (courses someone in scope is required to hold)
+        and the status counts."""
+        table = QualificationStatus._meta.db_table
+        scope, scope_params = self.scope_sql()
         sql = (
-            "WITH " + ", ".join(ctes) + " SELECT status, COUNT(*) FROM cells GROUP BY status"
-            " UNION ALL SELECT '#people', COUNT(*) FROM people"
+            f"SELECT qs.course_id, qs.status, qs.required, COUNT(*) FROM {table} qs"
+            f" WHERE qs.user_id IN ({scope}) GROUP BY qs.course_id, qs.status, qs.required"
+            f" UNION ALL SELECT NULL, '#people', NULL, COUNT(DISTINCT s.user_id) FROM ({scope}) s"
         )
-        return sql, params
+        return sql, [*scope_params, *scope_params]
+
+    def _people_where(self) -> tuple[str, list]:
+        """Who is on the matrix: people in scope with a cell of the filtered status."""
+        table = QualificationStatus._meta.db_table
+        scope, params = self.scope_sql()
+        where = f"u.id IN ({scope})"
+        if self.status and not self.columns:
+            where += " AND 1 = 0"  # without columns there are no cells to match
+        elif self.status == NOT_REQUIRED:
+            in_cols, cols = self._in_columns("qs.course_id")
+            where += (
+                f" AND u.id NOT IN (SELECT qs.user_id FROM {table} qs WHERE qs.status <> %s"
+                f" AND {in_cols} GROUP BY qs.user_id HAVING COUNT(*) >= %s)"
+            )
+            params += [NOT_REQUIRED, *cols, len(self.columns)]
+        elif self.status:
+            in_cols, cols = self._in_columns("qs.course_id")
+            where += (
+                f" AND EXISTS (SELECT 1 FROM {table} qs WHERE qs.user_id = u.id"
+                f" AND qs.status = %s AND {in_cols})"
+            )
+            params += [self.status, *cols]
+        return where, params
 
     def people_sql(self) -> tuple[str, list]:
-        """Ordered ids of the people in scope that have a cell of the filtered status, with
-        the total as a window count (callers add LIMIT/OFFSET)."""
-        if self.status and self.columns:
-            ctes, params = self._cells()
-        else:
-            ctes, params = self._scope()
-        user_table = User._meta.db_table
-        where = "u.id IN (SELECT user_id FROM people)"
-        if self.status == NOT_REQUIRED:
-            where += (
-                " AND u.id NOT IN (SELECT user_id FROM cells WHERE status <> %s"
-                " GROUP BY user_id HAVING COUNT(*) >= %s)"
-            )
-            params += [NOT_REQUIRED, len(self.columns)]
-        elif self.status:
-            where += " AND u.id IN (SELECT user_id FROM cells WHERE status = %s)"
-            params.append(self.status)
+        """Ordered ids of the people on the matrix (callers add LIMIT/OFFSET): the database
+        walks the (full_name, id) index and stops after the page."""
+        where, params = self._people_where()
         direction = "DESC" if self.sort == "-name" else "ASC"
         sql = (
-            "WITH " + ", ".join(ctes) + f" SELECT u.id, COUNT(*) OVER () FROM {user_table} u"
+            f"SELECT u.id FROM {User._meta.db_table} u"
             f" WHERE {where} ORDER BY u.full_name {direction}, u.id {direction}"
         )
         return sql, params
 
-    # -- rows ----------------------------------------------------------------------------------
+    def total_sql(self) -> tuple[str, list]:
+        """How many people a status filter keeps (unordered, so the database may hash)."""
+        where, params = self._people_where()
+        return f"SELECT COUNT(*) FROM {User._meta.db_table} u WHERE {where}", params
 
     def rows_for(self, user_ids: list[int]) -> list[MatrixRow]:
-        """The matrix rows of these people (in this order), in six queries whatever their
-        number: memberships with units and job profiles, required courses, enrolments, lesson
-        progress and approved external qualifications."""
+        """The matrix rows of these people (in this order), in two queries whatever their
+        number: memberships with units and job profiles, and the stored cells."""
         if not user_ids:
             return []
-        memberships = (
-            Membership.objects.filter(
-                user_id__in=user_ids, organisation__path__startswith=self.unit.path
-            )
-            .select_related("user", "organisation")
-            .prefetch_related("job_profiles")
-            .order_by("organisation__path", "pk")
+        # Plain values, not model instances: exports build 40,000 rows this way. One row per
+        # (membership, job profile); memberships without a profile come once with None.
+        memberships = Membership.objects.filter(
+            user_id__in=user_ids, organisation__path__startswith=self.unit.path
         )
         if self.job_profile:
-            memberships = memberships.filter(job_profiles=self.job_profile)
+            memberships = memberships.filter(
+                pk__in=Membership.objects.filter(job_profiles=self.job_profile).values("pk")
+            )
         people: dict[int, MatrixRow] = {}
-        profiles_of: dict[int, set[int]] = defaultdict(set)
-        for membership in memberships:
-            row = people.setdefault(membership.user_id, MatrixRow(membership.user, [], []))
-            row.units.append(membership.organisation.name)
-            for profile in membership.job_profiles.all():
-                if profile.name not in row.job_profiles:
-                    row.job_profiles.append(profile.name)
-                profiles_of[membership.user_id].add(profile.pk)
+        last_membership = None
+        for membership_id, user_id, name, email, unit_name, profile_name in memberships.order_by(
+            "organisation__path", "pk", "job_profiles__name"
+        ).values_list(
+            "pk",
+            "user_id",
+            "user__full_name",
+            "user__email",
+            "organisation__name",
+            "job_profiles__name",
+        ):
+            row = people.get(user_id)
+            if row is None:
+                row = people[user_id] = MatrixRow(Person(user_id, name, email), [], [])
+            if membership_id != last_membership:
+                row.units.append(unit_name)
+                last_membership = membership_id
+            if profile_name is not None and profile_name not in row.job_profiles:
+                row.job_profiles.append(profile_name)
         column_ids = [course.pk for course in self.columns]
-        required_by_profile = defaultdict(set)
-        profile_ids = {pk for ids in profiles_of.values() for pk in ids}
-        if profile_ids and column_ids:
-            for profile_id, course_id in JobProfile.required_courses.through.objects.filter(
-                jobprofile_id__in=profile_ids, coursepage_id__in=column_ids
-            ).values_list("jobprofile_id", "coursepage_id"):
-                required_by_profile[profile_id].add(course_id)
-        latest = {}
+        stored = {}
         if column_ids:
-            for enrolment in Enrolment.objects.filter(
+            for (
+                user_id,
+                course_id,
+                status,
+                until,
+                due,
+                percent,
+            ) in QualificationStatus.objects.filter(
                 user_id__in=list(people), course_id__in=column_ids
-            ).order_by("user_id", "course_id", "cycle"):
-                latest[(enrolment.user_id, enrolment.course_id)] = enrolment  # latest cycle wins
-        courses = {course.pk: course for course in self.columns}
-        for enrolment in latest.values():
-            enrolment.course = courses[enrolment.course_id]
-        percents = _percent_complete(
-            list(latest.values()),
-            course_of_lesson=self.course_of_lesson,
-            totals=self.lesson_totals,
-        )
-        external = approved_external_until(people, column_ids, today=self.today)
+            ).values_list("user_id", "course_id", "status", "valid_until", "due_date", "percent"):
+                stored[(user_id, course_id)] = Cell(status, until, due, percent)
+        not_required = Cell(NOT_REQUIRED)
         for user_id, row in people.items():
-            required = {c for p in profiles_of[user_id] for c in required_by_profile[p]}
-            cells = []
-            for course in self.columns:
-                enrolment = latest.get((user_id, course.pk))
-                is_required = course.pk in required or (
-                    enrolment is not None and enrolment.source == Enrolment.Source.ASSIGNED
-                )
-                cells.append(
-                    better_cell(
-                        cell_for(
-                            enrolment,
-                            required=is_required,
-                            percent=percents.get((user_id, course.pk), 0),
-                            today=self.today,
-                        ),
-                        external.get((user_id, course.pk)),
-                    )
-                )
-            row.cells = cells
+            row.cells = [stored.get((user_id, course_id), not_required) for course_id in column_ids]
         return [people[user_id] for user_id in user_ids if user_id in people]
 
 
-def _matrix_query(*, unit, job_profile, status, sort, today) -> MatrixQuery:
-    """Columns (one query) and the required live lessons of each column (one query)."""
-    query = MatrixQuery(unit, job_profile, status, sort, today)
-    columns_sql, params = query.columns_sql()
-    query.columns = list(
-        CoursePage.objects.filter(pk__in=RawSQL(columns_sql, params)).order_by("title", "pk")
-    )
-    query.course_of_lesson, query.lesson_totals = _required_lessons(query.columns)
-    return query
+def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict, int | None]:
+    """The query with its columns, the status counts over those columns and the number of
+    people in scope (the total when no status filter applies; with one, the page query counts)."""
+    query = MatrixQuery(unit, job_profile, status, sort)
+    sql, params = query.cells_by_course_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        aggregate = cursor.fetchall()
+    people = next((n for _c, key, _r, n in aggregate if key == "#people"), 0)
+    column_ids = {course_id for course_id, key, required, n in aggregate if required and n}
+    query.columns = list(CoursePage.objects.filter(pk__in=column_ids).order_by("title", "pk"))
+    counts: dict[str, int] = defaultdict(int)
+    for course_id, key, _required, n in aggregate:
+        if course_id in column_ids and key != NOT_REQUIRED:
+            counts[key] += n
+    not_required = people * len(column_ids) - sum(counts.values())
+    if not_required:
+        counts[NOT_REQUIRED] = not_required
+    return query, {key: n for key, n in counts.items() if n}, people
 
 
 def qualification_matrix(
@@ -504,60 +440,43 @@ def qualification_matrix(
     sort: str = "name",
     page_number: int = 1,
     per_page: int = 50,
-    today: date | None = None,
     for_export: bool = False,
 ) -> Matrix:
     """Rows: people of ``unit`` and its sub-units; columns: qualifications required of them by
     their job profiles or assigned to them. Filter by job profile and cell status; sort by name.
-    ``for_export`` skips the status counts and the page's rows: exports read every row through
-    ``matrix_rows`` and need only the columns and the total.
+    ``for_export`` skips the page's rows: exports read every row through ``matrix_rows`` and
+    need only the columns and the total.
 
-    The page of people is chosen in SQL (filter, order, LIMIT/OFFSET, total as a window count)
-    and only that page's enrolments and progress are loaded; the status counts are one
-    aggregate query. Ten queries whatever the unit's size."""
-    today = today or timezone.localdate()
-    query = _matrix_query(unit=unit, job_profile=job_profile, status=status, sort=sort, today=today)
-    status_counts = {} if for_export else _status_counts(query)
+    Everything is read from the stored statuses (``QualificationStatus``): one aggregate gives
+    the columns, the counts and the number of people (a status filter counts its people in one
+    more query); the page of people is an ordered query with LIMIT/OFFSET; then the page's
+    memberships and cells. Five or six queries whatever the unit's size."""
+    query, status_counts, people = _matrix_query(
+        unit=unit, job_profile=job_profile, status=status, sort=sort
+    )
     try:
         number = max(1, int(page_number))
     except (TypeError, ValueError):
         number = 1
-    ids, total = _people_page(query, offset=(number - 1) * per_page, limit=per_page)
-    if not ids and number > 1:  # past the end: the last page, like Paginator.get_page()
-        _first, total = _people_page(query, offset=0, limit=1)
-        number = max(1, -(-total // per_page))
-        ids, total = _people_page(query, offset=(number - 1) * per_page, limit=per_page)
+    if status:
+        sql, params = query.total_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total = cursor.fetchone()[0]
+    else:
+        total = people
+    number = min(number, max(1, -(-total // per_page)))  # past the end: the last page
+    sql, params = query.people_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT %s OFFSET %s", [*params, per_page, (number - 1) * per_page])
+        ids = [row[0] for row in cursor.fetchall()]
     paginator = Paginator(_Counted(total), per_page)
     rows = [] if for_export else query.rows_for(ids)
     page = Page(rows, min(number, paginator.num_pages), paginator)
     return Matrix(unit, query.columns, rows, page, status_counts, query)
 
 
-def _people_page(query: MatrixQuery, *, offset: int, limit: int) -> tuple[list[int], int]:
-    sql, params = query.people_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT %s OFFSET %s", [*params, limit, offset])
-        result = cursor.fetchall()
-    return [row[0] for row in result], (result[0][1] if result else 0)
-
-
-def _status_counts(query: MatrixQuery) -> dict:
-    if not query.columns:
-        return {}
-    sql, params = query.counts_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = dict(cursor.fetchall())
-    people = counts.pop("#people", 0)
-    counted = sum(n for key, n in counts.items() if key != NOT_REQUIRED)
-    not_required = people * len(query.columns) - counted
-    counts.pop(NOT_REQUIRED, None)
-    if not_required:
-        counts[NOT_REQUIRED] = not_required
-    return {key: n for key, n in counts.items() if n}
-
-
-def matrix_rows(matrix: Matrix, *, chunk_size: int = 500):
+def matrix_rows(matrix: Matrix, *, chunk_size: int = 2000):
     """Every row of the matrix as filtered (not just the page), for exports and the dashboard:
     the ordered ids come from a server-side cursor on PostgreSQL and the rows are built
     ``chunk_size`` people at a time, so memory stays flat for any number of people."""
@@ -677,11 +596,10 @@ class UnitCompletion:
         return round(100 * self.held / self.required) if self.required else 100
 
 
-def hr_dashboard(unit: Organisation, *, today: date | None = None) -> dict:
+def hr_dashboard(unit: Organisation) -> dict:
     """Completion of mandatory qualifications per unit, upcoming expiries and overdue items,
-    from the same cells as the matrix (so the figures always agree with it)."""
-    today = today or timezone.localdate()
-    matrix = qualification_matrix(unit=unit, per_page=1, today=today, for_export=True)
+    from the same stored cells as the matrix (so the figures always agree with it)."""
+    matrix = qualification_matrix(unit=unit, per_page=1, for_export=True)
     by_unit: dict[str, UnitCompletion] = {}
     expiring, overdue = [], []
     for row in matrix_rows(matrix):

@@ -10,6 +10,7 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ..models import JobProfile, Membership, Organisation, User
+from .qualification_status import qualification_status_refresh
 
 
 def _sync_role_permissions(*, user: User, organisation: Organisation, role: str | None) -> None:
@@ -42,6 +43,7 @@ def membership_set(
     from .hr import assignments_apply_to_member  # hr builds on accounts; import at call time
 
     assignments_apply_to_member(membership=membership)
+    qualification_status_refresh(user_ids=[user.pk])  # job profiles and assignments changed
     return membership
 
 
@@ -50,6 +52,7 @@ def membership_remove(*, user: User, organisation: Organisation) -> None:
     """End a membership and withdraw every object permission it carried."""
     Membership.objects.filter(user=user, organisation=organisation).delete()
     _sync_role_permissions(user=user, organisation=organisation, role=None)
+    qualification_status_refresh(user_ids=[user.pk])  # their job profiles no longer require
 
 
 @transaction.atomic

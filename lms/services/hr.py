@@ -15,6 +15,7 @@ from courses.models import CoursePage
 
 from ..models import Assignment, Enrolment, JobProfile, Membership, Organisation, User
 from .learning import statement_record
+from .qualification_status import qualification_status_refresh
 
 
 def _due_date_for(assignment: Assignment, membership: Membership):
@@ -32,6 +33,16 @@ def enrolment_assign(
     An active enrolment keeps its progress and gets the earlier due date; a completed one is
     left alone (it already counts); a withdrawn one is reactivated as assigned.
     """
+    enrolment = _enrolment_assign(
+        user=user, course=course, due_date=due_date, assignment=assignment
+    )
+    qualification_status_refresh(user_ids=[user.pk], course_ids=[course.pk])
+    return enrolment
+
+
+def _enrolment_assign(*, user, course, due_date, assignment) -> Enrolment:
+    """``enrolment_assign`` without refreshing the stored status (callers refresh a whole
+    set of people at once)."""
     enrolment = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
     if enrolment is None:
         enrolment = Enrolment.objects.create(
@@ -74,16 +85,17 @@ def _targets(assignment: Assignment):
 @transaction.atomic
 def assignment_apply(*, assignment: Assignment) -> int:
     """Assign the course to everyone the assignment targets now; returns how many people."""
-    count = 0
+    user_ids = set()
     for membership in _targets(assignment):
-        enrolment_assign(
+        _enrolment_assign(
             user=membership.user,
             course=assignment.course,
             due_date=_due_date_for(assignment, membership),
             assignment=assignment,
         )
-        count += 1
-    return count
+        user_ids.add(membership.user_id)
+    qualification_status_refresh(user_ids=user_ids, course_ids=[assignment.course_id])
+    return len(user_ids)
 
 
 @transaction.atomic
@@ -117,7 +129,8 @@ def assignment_create(
 
 def assignments_apply_to_member(*, membership: Membership) -> int:
     """Apply every assignment of the member's unit or its ancestors that fits them: people who
-    join later get the mandatory courses automatically."""
+    join later get the mandatory courses automatically. The caller (``membership_set``)
+    refreshes the member's stored statuses."""
     profile_ids = set(membership.job_profiles.values_list("pk", flat=True))
     assignments = Assignment.objects.filter(
         organisation__path=Substr(
@@ -136,7 +149,7 @@ def assignments_apply_to_member(*, membership: Membership) -> int:
             and not assignment.users.filter(pk=membership.user_id).exists()
         ):
             continue
-        enrolment_assign(
+        _enrolment_assign(
             user=membership.user,
             course=assignment.course,
             due_date=_due_date_for(assignment, membership),

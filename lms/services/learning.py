@@ -22,6 +22,7 @@ from courses.quiz import grade
 from courses.selectors import course_content_revision, course_requirements
 
 from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
+from .qualification_status import qualification_status_refresh
 
 # Sent inside the completing transaction with ``enrolment``. Certificates connect here; receivers
 # must queue work with ``transaction.on_commit`` so a rollback leaves nothing behind.
@@ -93,11 +94,13 @@ def enrolment_create(
         except IntegrityError:  # a parallel request enrolled first
             return Enrolment.objects.get(user=user, course=course, cycle=1)
         statement_record(actor=user, verb="registered", page=course)
+        qualification_status_refresh(user_ids=[user.pk], course_ids=[course.pk])
         return enrolment
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         enrolment.status = Enrolment.Status.ACTIVE
         enrolment.save(update_fields=["status"])
         statement_record(actor=user, verb="registered", page=course)
+        qualification_status_refresh(user_ids=[user.pk], course_ids=[course.pk])
     return enrolment
 
 
@@ -112,6 +115,7 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.save(update_fields=["status"])
     statement_record(actor=enrolment.user, verb="exited", page=enrolment.course)
+    qualification_status_refresh(user_ids=[enrolment.user_id], course_ids=[enrolment.course_id])
     return enrolment
 
 
@@ -183,7 +187,10 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Page) -> LessonProgress:
                 page=lesson,
                 context=_course_context(enrolment),
             )
-            enrolment_try_complete(enrolment=enrolment)
+            if not enrolment_try_complete(enrolment=enrolment):  # completion refreshes itself
+                qualification_status_refresh(
+                    user_ids=[enrolment.user_id], course_ids=[enrolment.course_id]
+                )
     return progress
 
 

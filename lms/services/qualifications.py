@@ -13,6 +13,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 
 from ..models import ExternalQualification, User
+from .qualification_status import qualification_status_refresh
 
 
 @transaction.atomic
@@ -55,4 +56,7 @@ def external_qualification_review(
     qualification.reviewed_by = reviewed_by
     qualification.reviewed_at = timezone.now()
     qualification.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    qualification_status_refresh(
+        user_ids=[qualification.user_id], course_ids=[qualification.course_id]
+    )
     return qualification

@@ -152,7 +152,7 @@ def digest_send_weekly(*, today: date | None = None) -> int:
     for user in hr_users:
         sections = []
         for unit in hr_units_of(user):
-            figures = hr_dashboard(unit, today=today)
+            figures = hr_dashboard(unit)
             if figures["overdue"] or figures["expiring"]:
                 sections.append((unit, figures["overdue"], figures["expiring"]))
         if not sections:

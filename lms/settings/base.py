@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.reminders_send_due",
         "schedule": crontab(hour=6, minute=30),
     },
+    "qualification-status-refresh-due": {
+        "task": "lms.qualification_status_refresh_due",
+        "schedule": crontab(hour=0, minute=15),  # statuses move with the date: after midnight
+    },
     "digest-send-weekly": {
         "task": "lms.digest_send_weekly",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),

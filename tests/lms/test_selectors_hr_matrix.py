@@ -1,5 +1,6 @@
-"""The qualification matrix chooses, filters and counts people in SQL: every status filter and
-the counts above the matrix must agree with the cells the page shows (``cell_for``)."""
+"""The qualification matrix reads stored statuses: they must equal the live computation of the
+cell rules (``qualification_cells_live``), and every status filter and the counts above the
+matrix must agree with the cells the page shows."""
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -8,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from lms import services
-from lms.models import Enrolment, ExternalQualification, JobProfile
-from lms.selectors.hr import STATUS_LABELS, qualification_matrix
+from lms.models import Enrolment, ExternalQualification, JobProfile, QualificationStatus, User
+from lms.selectors.hr import STATUS_LABELS, qualification_cells_live, qualification_matrix
 from lms.services import learning as learning_services
+from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import make_member
 from tests.lms.learning_helpers import lessons_of
 from tests.lms.test_views_query_counts import build_course
@@ -78,11 +80,60 @@ def city(gemeinde_a, amt_a, course, catalogue, topic):
     lea = person("Lea Zweiter Durchgang", [clerk])
     completed(lea, TODAY - timedelta(days=500))
     Enrolment.objects.create(user=lea, course=course, cycle=2, source="assigned")
+    # Rows above were written without the services (to set dates): store their statuses as of
+    # TODAY, as the nightly refresh would.
+    qualification_status_refresh(user_ids=User.objects.values_list("pk", flat=True), today=TODAY)
     return {"cdo": cdo, "clerk": clerk}
 
 
 def _full(unit, **filters):
-    return qualification_matrix(unit=unit, per_page=1000, today=TODAY, **filters)
+    return qualification_matrix(unit=unit, per_page=1000, **filters)
+
+
+def _stored() -> dict:
+    return {
+        (row.user_id, row.course_id): (
+            row.status,
+            row.required,
+            row.valid_until,
+            row.due_date,
+            row.percent,
+            row.enrolment_id,
+        )
+        for row in QualificationStatus.objects.all()
+    }
+
+
+def _live(today) -> dict:
+    live = qualification_cells_live(User.objects.values_list("pk", flat=True), today=today)
+    return {
+        key: (
+            item.cell.status,
+            item.required,
+            item.cell.valid_until,
+            item.cell.due_date,
+            item.cell.percent,
+            item.enrolment_id,
+        )
+        for key, item in live.items()
+    }
+
+
+def test_stored_statuses_equal_live_computation(city):
+    """Every stored row equals the live cell rules, and no relevant (person, course) is missing."""
+    stored = _stored()
+    assert stored == _live(TODAY)
+    assert {status for status, *_rest in stored.values()} == set(STATUS_LABELS)
+
+
+def test_nightly_refresh_moves_dates_and_is_idempotent(city):
+    """A week later the nightly refresh stores what the rules say then; a second run is a no-op."""
+    from lms.services.qualification_status import qualification_status_refresh_due
+
+    later = TODAY + timedelta(days=7)
+    assert qualification_status_refresh_due(today=later) > 0
+    assert _stored() == _live(later)
+    assert qualification_status_refresh_due(today=later) == 0
 
 
 def test_status_filters_and_counts_agree_with_cells(gemeinde_a, city):
@@ -113,10 +164,10 @@ def test_job_profile_filter_and_sort(gemeinde_a, city):
 def test_pages_split_the_rows_in_order(gemeinde_a, city):
     """Page 2 of 5 continues where page 1 stopped; a page past the end shows the last one."""
     names = [row.user.full_name for row in _full(gemeinde_a).rows]
-    first = qualification_matrix(unit=gemeinde_a, per_page=5, today=TODAY)
-    second = qualification_matrix(unit=gemeinde_a, per_page=5, page_number=2, today=TODAY)
+    first = qualification_matrix(unit=gemeinde_a, per_page=5)
+    second = qualification_matrix(unit=gemeinde_a, per_page=5, page_number=2)
     assert [r.user.full_name for r in first.rows + second.rows] == names[:10]
     assert first.page.paginator.count == len(names)
-    last = qualification_matrix(unit=gemeinde_a, per_page=5, page_number=99, today=TODAY)
+    last = qualification_matrix(unit=gemeinde_a, per_page=5, page_number=99)
     assert last.page.number == last.page.paginator.num_pages
     assert [r.user.full_name for r in last.rows] == names[(last.page.number - 1) * 5 :]
