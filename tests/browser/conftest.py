@@ -51,6 +51,16 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}
 
 
+@pytest.fixture(autouse=True)
+def _no_wagtail_autosave(settings):
+    """Wagtail saves drafts in the background 500 ms after an edit. The live server shares one
+    SQLite connection between its request threads, so an autosave still in flight when the test
+    clicks "submit" makes two page creations race on that connection (seen in CI: the submit
+    fails). Editors on PostgreSQL are not affected; the tests click explicitly, so autosave is
+    off here."""
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+
+
 @pytest.fixture
 def demo_site(django_db_serialized_rollback, transactional_db):
     """The demo content every browser test starts from. Serialized rollback restores the rows
