@@ -14,46 +14,25 @@ changes nothing that is done.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from courses.models import CoursePage
 from lms.models import Enrolment
 
-from .models import Certificate, SerialCounter
+from .models import Certificate
 from .services import (
     _snapshot_fields,
     certificate_mail_message,
     certificate_pdf_bytes,
+    certificate_pdf_store,
+    lock_serial_counters,
+    take_serial,
     template_for_course,
 )
-
-
-def _lock_counters(years: set[int]) -> dict[int, SerialCounter]:
-    """The serial counters of ``years``, row-locked until the transaction ends (in year order,
-    so two batches cannot deadlock). Every issue takes this lock before inserting its row."""
-    SerialCounter.objects.bulk_create(
-        [SerialCounter(year=year) for year in years], ignore_conflicts=True
-    )
-    return {
-        counter.year: counter
-        for counter in SerialCounter.objects.select_for_update()
-        .filter(year__in=years)
-        .order_by("year")
-    }
-
-
-def _take_serial(counter: SerialCounter) -> str:
-    counter.last_number += 1
-    return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{counter.year}-{counter.last_number:06d}"
 
 
 @transaction.atomic
@@ -71,7 +50,7 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
         .order_by("pk")
     )
     issued_on = {e.pk: timezone.localdate(e.completed_at or timezone.now()) for e in enrolments}
-    counters = _lock_counters({day.year for day in issued_on.values()})
+    counters = lock_serial_counters({day.year for day in issued_on.values()})
     # Under the locks: a concurrent single issue has either committed its row or not begun it.
     existing = set(
         Certificate.objects.current()
@@ -94,7 +73,7 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
                 user_id=enrolment.user_id,
                 course_id=enrolment.course_id,
                 template=templates[enrolment.course_id],
-                serial=_take_serial(counters[issued_on[enrolment.pk].year]),
+                serial=take_serial(counters[issued_on[enrolment.pk].year]),
                 code=secrets.token_urlsafe(24),
                 **{**shared[key], "learner_name": enrolment.user.full_name},
             )
@@ -117,26 +96,7 @@ def certificates_render_many(*, certificate_ids: list[int]) -> int:
     for certificate in Certificate.objects.filter(
         pk__in=certificate_ids, pdf="", erased_at__isnull=True
     ):
-        pdf = certificate_pdf_bytes(certificate)
-        name = default_storage.save(
-            f"certificates/{certificate.issued_on.year}/{secrets.token_urlsafe(24)}.pdf",
-            ContentFile(pdf),
-        )
-        updated = Certificate.objects.filter(
-            pk=certificate.pk, pdf="", erased_at__isnull=True
-        ).update(
-            pdf=name,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            rendered_at=timezone.now(),
-            status=Case(
-                When(status=Certificate.Status.PENDING, then=Value(Certificate.Status.ISSUED)),
-                default=F("status"),
-            ),
-        )
-        if updated:
-            stored += 1
-        else:
-            default_storage.delete(name)
+        stored += certificate_pdf_store(certificate, certificate_pdf_bytes(certificate))
     return stored
 
 
@@ -149,10 +109,9 @@ def certificates_mail_many(*, certificate_ids: list[int]) -> int:
     now = timezone.now()
     with transaction.atomic():
         claimable = (
-            Certificate.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=certificate_ids, mailed_at__isnull=True, erased_at__isnull=True)
-            .exclude(pdf="")
-            .exclude(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
+            Certificate.objects.awaiting_mail()
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=certificate_ids)
             .select_related("user")
         )
         certificates = list(claimable)

@@ -104,6 +104,14 @@ class CertificateQuerySet(models.QuerySet):
     def current(self):
         return self.exclude(status=Certificate.Status.SUPERSEDED)
 
+    def awaiting_mail(self):
+        """Rendered, current, not revoked or erased, and not mailed yet: what may be mailed."""
+        return (
+            self.filter(mailed_at__isnull=True, erased_at__isnull=True)
+            .exclude(pdf="")
+            .exclude(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
+        )
+
     def available(self):
         """Certificates not erased with their holder (DSGVO): only these have a name and PDF."""
         return self.filter(erased_at__isnull=True)

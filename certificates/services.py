@@ -8,14 +8,12 @@ the mail, and a unique ``CertificateReminder`` row per threshold. Work that leav
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import functools
 import hashlib
 import logging
 import secrets
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -93,18 +91,34 @@ def template_for_course(course: CoursePage) -> CertificateTemplate:
     )
 
 
-def _next_serial(year: int) -> str:
-    """Take the next number of ``year``. Precondition: runs inside the issuing transaction.
+def lock_serial_counters(years) -> dict[int, SerialCounter]:
+    """The serial counters of ``years``, row-locked (``select_for_update``) until the issuing
+    transaction ends, in year order so two issuers cannot deadlock. Every issue, single or in
+    a batch, takes this lock before inserting, so concurrent issues queue up here; a rollback
+    gives the numbers back: no gaps, no duplicates."""
+    SerialCounter.objects.bulk_create(
+        [SerialCounter(year=year) for year in years], ignore_conflicts=True
+    )
+    return {
+        counter.year: counter
+        for counter in SerialCounter.objects.select_for_update()
+        .filter(year__in=years)
+        .order_by("year")
+    }
 
-    The counter row stays locked (``select_for_update``) until that transaction ends, so
-    concurrent issues queue up here; a rollback gives the number back: no gaps, no duplicates.
-    """
-    SerialCounter.objects.bulk_create([SerialCounter(year=year)], ignore_conflicts=True)
-    counter = SerialCounter.objects.select_for_update().get(year=year)
+
+def take_serial(counter: SerialCounter) -> str:
+    """The next serial of a locked counter (saved by the caller)."""
     counter.last_number += 1
+    return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{counter.year}-{counter.last_number:06d}"
+
+
+def _next_serial(year: int) -> str:
+    """Take the next number of ``year``. Precondition: runs inside the issuing transaction."""
+    counter = lock_serial_counters([year])[year]
+    serial = take_serial(counter)
     counter.save(update_fields=["last_number"])
-    prefix = settings.CERTIFICATE_SERIAL_PREFIX
-    return f"{prefix}-{year}-{counter.last_number:06d}"
+    return serial
 
 
 def _content_revision_label(enrolment: Enrolment) -> str:
@@ -306,22 +320,11 @@ def certificate_snapshot(certificate: Certificate) -> CertificateSnapshot:
     )
 
 
-def _sign(pdf: bytes) -> bytes:
-    """PAdES-sign; pyHanko runs its own event loop, so when this thread already has one (eager
-    Celery under an async server or a test driving a browser) sign in a helper thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return sign_certificate_pdf(pdf, signer=load_platform_signer())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(sign_certificate_pdf, pdf, signer=load_platform_signer()).result()
-
-
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     """Render (and, unless switched off, sign) the certificate's PDF."""
     pdf = render_certificate_pdf(certificate_snapshot(certificate))
     if settings.CERTIFICATE_SIGN_PDF:
-        pdf = _sign(pdf)
+        pdf = sign_certificate_pdf(pdf, signer=load_platform_signer())
     return pdf
 
 
@@ -356,14 +359,22 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     delay = settings.CERTIFICATE_RENDER_TEST_DELAY
     if delay:  # tests only: widen the window in which a worker can be killed mid-render
         time.sleep(delay)
-    digest = hashlib.sha256(pdf).hexdigest()
+    certificate_pdf_store(certificate, pdf)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificate_pdf_store(certificate: Certificate, pdf: bytes) -> bool:
+    """Store a rendered PDF with its SHA-256 unless the certificate got one meanwhile (or its
+    holder was erased): the conditional UPDATE decides, the loser's file is deleted. A pending
+    certificate becomes issued. Returns whether this PDF was kept."""
     name = default_storage.save(
         f"certificates/{certificate.issued_on.year}/{secrets.token_urlsafe(24)}.pdf",
         ContentFile(pdf),
     )
     stored = Certificate.objects.filter(pk=certificate.pk, pdf="", erased_at__isnull=True).update(
         pdf=name,
-        sha256=digest,
+        sha256=hashlib.sha256(pdf).hexdigest(),
         rendered_at=timezone.now(),
         status=Case(
             When(status=Certificate.Status.PENDING, then=Value(Certificate.Status.ISSUED)),
@@ -372,8 +383,7 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     )
     if not stored:
         default_storage.delete(name)
-    certificate.refresh_from_db()
-    return certificate
+    return bool(stored)
 
 
 def certificate_mail_message(certificate: Certificate) -> tuple[str, str]:
@@ -400,14 +410,7 @@ def certificate_mail(*, certificate_id: int) -> bool:
     the claim taken and sends nothing.
     """
     now = timezone.now()
-    claimed = (
-        Certificate.objects.filter(
-            pk=certificate_id, mailed_at__isnull=True, erased_at__isnull=True
-        )
-        .exclude(pdf="")
-        .exclude(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
-        .update(mailed_at=now)
-    )
+    claimed = Certificate.objects.awaiting_mail().filter(pk=certificate_id).update(mailed_at=now)
     if not claimed:
         return False
     certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
