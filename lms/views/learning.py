@@ -80,11 +80,13 @@ def serve_lesson_page(request: HttpRequest, page: LessonPage) -> HttpResponse | 
     return TemplateResponse(request, "lms/lesson_page.html", context)
 
 
-def _page_number(value) -> int:
+def _page_number(value, pages) -> int:
+    """The 1-based page asked for, kept within the attempt's pages (bad input: page 1)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        return 1
+        number = 1
+    return min(max(number, 1), len(pages))
 
 
 def _attempt_pages(attempt: QuizAttempt, quiz: QuizPage) -> list[list]:
@@ -95,7 +97,6 @@ def _attempt_pages(attempt: QuizAttempt, quiz: QuizPage) -> list[list]:
 
 def _quiz_form_context(attempt: QuizAttempt, quiz: QuizPage, pages, number: int) -> dict:
     """One page of an open attempt, with the answers saved so far filled in."""
-    number = min(max(number, 1), len(pages))
     questions = pages[number - 1]
     return {
         "page": quiz,
@@ -107,7 +108,7 @@ def _quiz_form_context(attempt: QuizAttempt, quiz: QuizPage, pages, number: int)
     }
 
 
-def _quiz_area_context(enrolment, page: QuizPage, page_number: int = 1) -> dict:
+def _quiz_area_context(enrolment, page: QuizPage, page_number=None) -> dict:
     """What the quiz area shows: past attempts, the open attempt's questions or the start."""
     attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
@@ -123,7 +124,8 @@ def _quiz_area_context(enrolment, page: QuizPage, page_number: int = 1) -> dict:
     }
     if open_attempt:
         pages = _attempt_pages(open_attempt, page)
-        context.update(_quiz_form_context(open_attempt, page, pages, page_number))
+        number = _page_number(page_number, pages)
+        context.update(_quiz_form_context(open_attempt, page, pages, number))
     return context
 
 
@@ -132,7 +134,7 @@ def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None
     if enrolment is None:
         return None
     context = page.get_context(request)
-    context.update(_quiz_area_context(enrolment, page, _page_number(request.GET.get("seite"))))
+    context.update(_quiz_area_context(enrolment, page, request.GET.get("seite")))
     context["nav"] = learning_selectors.lesson_navigation(enrolment, page)
     return TemplateResponse(request, "lms/quiz_page.html", context)
 
@@ -237,8 +239,8 @@ def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
     pages = _attempt_pages(attempt, quiz)
-    current = min(max(_page_number(request.POST.get("seite")), 1), len(pages))
-    target = _page_number(request.POST.get("ziel"))
+    current = _page_number(request.POST.get("seite"), pages)
+    target = _page_number(request.POST.get("ziel"), pages)
     try:
         attempt = learning_services.quiz_attempt_save_page(
             attempt=attempt,
@@ -262,7 +264,7 @@ def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if "seite" in request.POST:  # a double click merges with the stored answers: same result
         quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
         pages = _attempt_pages(attempt, quiz)
-        current = min(max(_page_number(request.POST["seite"]), 1), len(pages))
+        current = _page_number(request.POST["seite"], pages)
         answers = learning_services.answers_with_page(
             attempt.answers, [question.id for question in pages[current - 1]], answers
         )
