@@ -154,7 +154,7 @@ def digest_send_weekly(*, today: date | None = None) -> int:
         for unit in hr_units_of(user):
             figures = hr_dashboard(unit)
             if figures["overdue"] or figures["expiring"]:
-                sections.append((unit, figures["overdue"], figures["expiring"]))
+                sections.append((unit, figures))
         if not sections:
             continue
         row = _claim(DigestSent, user=user, week=week)

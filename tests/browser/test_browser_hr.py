@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_hr_assigns_course_and_reads_matrix(browser, live_server, demo_site, axe, screenshot):
-    """Assign → matrix shows who completed it → CSV export → neighbour's unit is a 404."""
+    """Assign → matrix shows who completed it → CSV export → key figures → neighbour's unit
+    is a 404."""
     context = browser.new_context(
         locale="de-DE", viewport={"width": 1400, "height": 900}, accept_downloads=True
     )
@@ -43,6 +44,12 @@ def test_hr_assigns_course_and_reads_matrix(browser, live_server, demo_site, axe
     with open(download_info.value.path(), encoding="utf-8-sig") as exported:
         content = exported.read()
     assert "Jana Becker" in content and "Jonas Richter" not in content
+
+    page.get_by_role("link", name="Kennzahlen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kennzahlen: Bundesstadt Bonn")
+    expect(page.get_by_role("table").first).to_be_visible()
+    assert axe(page) == [], format_violations(axe(page))
+    screenshot(page, "hr-dashboard")
 
     koeln = Organisation.objects.get(ags="05315000")
     response = page.goto(f"{live_server.url}/personal/einheit/{koeln.pk}/")
