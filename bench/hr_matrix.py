@@ -12,7 +12,7 @@ HR user (Personalstelle) of München logged in (production settings: ``lms.setti
 
 - the qualification matrix, first page, filtered by status and by job profile: p50/p95 over
   ``--runs`` requests and the number of SQL queries per request (must be the same everywhere);
-- an employee record;
+- an employee record and the unit's key figures (dashboard);
 - the full CSV export of all 40,000 rows: seconds, rows, and memory (growth of the process's
   peak RSS while streaming; a second run under tracemalloc for the Python allocation peak).
 
@@ -508,6 +508,7 @@ def measure(data: dict, args) -> int:
         ),
         ("matrix, htmx partial", matrix_url),
         ("employee record", reverse("hr_employee", args=[data["employee"]])),
+        ("key figures (dashboard)", reverse("hr_dashboard", args=[city.pk])),
     ]
     worst_p95, query_counts = 0.0, set()
     for name, url in scenarios:

@@ -2,14 +2,14 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.utils import translation
 from wagtail.signals import page_published
 
 from courses.models import CoursePage, LessonPage
 
-from .models import JobProfile, Membership
+from .models import JobProfile, Membership, Organisation
 from .services.learning import enrolment_completed
 from .services.qualification_status import qualification_status_refresh
 
@@ -65,4 +65,20 @@ def qualification_status_on_publish(sender, instance, **kwargs):
     if course is not None:
         transaction.on_commit(
             lambda: qualification_status_refresh_course_task.delay(course.pk), robust=True
+        )
+
+
+@receiver(pre_delete, sender=Organisation)
+def qualification_status_on_unit_deleted(sender, instance, **kwargs):
+    """A unit is deleted (Django admin; its sub-units go with it, each sending this): its
+    memberships are deleted with it, and the job profiles they carried no longer require
+    anything of those people. Their stored cells are refreshed after the commit."""
+    from .tasks import qualification_status_refresh_people_task
+
+    user_ids = list(
+        Membership.objects.filter(organisation=instance).values_list("user_id", flat=True)
+    )
+    if user_ids:
+        transaction.on_commit(
+            lambda: qualification_status_refresh_people_task.delay(user_ids), robust=True
         )

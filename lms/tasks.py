@@ -40,3 +40,11 @@ def qualification_status_refresh_course_task(course_id: int) -> int:
     from .services.qualification_status import qualification_status_refresh_course
 
     return qualification_status_refresh_course(course_id=course_id)
+
+
+@shared_task(name="lms.qualification_status_refresh_people")
+def qualification_status_refresh_people_task(user_ids: list[int]) -> int:
+    """Refresh these people's stored cells (after a unit with their memberships was deleted)."""
+    from .services.qualification_status import qualification_status_refresh
+
+    return qualification_status_refresh(user_ids=user_ids)

@@ -170,3 +170,19 @@ def test_rebuild_command_restores_the_table(gemeinde_a, employee_a, course, wipe
     call_command("refresh_qualification_status", stdout=io.StringIO())
     assert _stored_equals_live()
     assert _cell(gemeinde_a, employee_a, course).status == "not_started"
+
+
+def test_deleting_a_unit_refreshes_its_members_after_commit(
+    gemeinde_a, amt_a, employee_a, course, django_capture_on_commit_callbacks
+):
+    """A unit deleted in the admin takes its memberships with it: its members' courses are no
+    longer required of them once the deletion is committed (they stay members elsewhere)."""
+    from tests.factories import make_organisation
+
+    other = make_organisation("Ordnungsamt Bonn", parent=gemeinde_a)
+    services.membership_set(user=employee_a, organisation=other)
+    assert QualificationStatus.objects.get(user=employee_a, course=course).required
+    with django_capture_on_commit_callbacks(execute=True):
+        amt_a.delete()
+    assert not QualificationStatus.objects.filter(user=employee_a, required=True).exists()
+    assert _stored_equals_live()
