@@ -128,3 +128,29 @@ def _build(export: MatrixExport) -> None:
     )
     if not finished:  # erased meanwhile, or another run was first: keep no orphan file
         default_storage.delete(name)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete the XLSX export %s", name)
+
+
+def matrix_exports_erase_for_person(*, user: User) -> int:
+    """Delete every matrix export that may list ``user`` (of their units and the units above,
+    whatever their status) or that they requested; returns how many. Runs inside
+    ``person_erase``'s transaction while the person's memberships still exist; the files go
+    once it commits (an export still being built drops its file when it finds its row gone)."""
+    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
+    step = Organisation.steplen
+    unit_paths = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+    exports = MatrixExport.objects.filter(organisation__path__in=unit_paths) | (
+        MatrixExport.objects.filter(requested_by=user)
+    )
+    files = list(exports.exclude(file="").values_list("file", flat=True))
+    count, _per_model = exports.delete()
+    if files:
+        transaction.on_commit(functools.partial(_delete_files, files))
+    return count

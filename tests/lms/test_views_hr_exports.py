@@ -4,6 +4,7 @@ page; only the requester sees the export and its file."""
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from lms import services
 from lms.models import AuditEvent, ExternalQualification, MatrixExport, Membership
 from lms.services.hr_exports import matrix_export_build, matrix_export_request
+from lms.services.privacy import person_erase
 from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import UserFactory, make_member
 
@@ -272,3 +274,23 @@ def test_request_service_queues_task_on_commit(
     callbacks[0]()
     export.refresh_from_db()
     assert export.status == MatrixExport.Status.READY
+
+
+def test_erasure_deletes_exports_listing_the_person(
+    hr_a, gemeinde_a, gemeinde_b, hr_b, employee_a, django_capture_on_commit_callbacks
+):
+    """Erasing a person deletes the exports of their units (with the file); the neighbour's
+    export stays."""
+    own = matrix_export_build(
+        export_id=MatrixExport.objects.create(organisation=gemeinde_a, requested_by=hr_a).pk
+    )
+    neighbour = MatrixExport.objects.create(
+        organisation=gemeinde_b, requested_by=hr_b, file="exports/matrix/b.xlsx"
+    )
+    default_storage.save("exports/matrix/b.xlsx", ContentFile(b"x"))
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(user=employee_a, by=operator)
+    assert list(MatrixExport.objects.all()) == [neighbour]
+    assert not default_storage.exists(own.file.name)
+    assert default_storage.exists("exports/matrix/b.xlsx")
