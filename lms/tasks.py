@@ -1,6 +1,7 @@
 """Celery tasks of the learning core."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
 @shared_task(name="lms.ping")
@@ -48,3 +49,22 @@ def qualification_status_refresh_people_task(user_ids: list[int]) -> int:
     from .services.qualification_status import qualification_status_refresh
 
     return qualification_status_refresh(user_ids=user_ids)
+
+
+@shared_task(
+    name="lms.matrix_export_build",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+)
+def matrix_export_build_task(export_id: int) -> str:
+    """Build the XLSX of one qualification matrix export into storage; a second run changes
+    nothing. Returns the export's status ("missing" if it was deleted meanwhile)."""
+    from .models import MatrixExport
+    from .services.hr_exports import matrix_export_build
+
+    try:
+        return matrix_export_build(export_id=export_id).status
+    except MatrixExport.DoesNotExist:
+        return "missing"

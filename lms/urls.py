@@ -58,6 +58,12 @@ hr_patterns = [
     path("einheit/<int:unit_id>/kennzahlen/", hr.dashboard, name="hr_dashboard"),
     path("einheit/<int:unit_id>/export.csv", hr.matrix_csv, name="hr_matrix_csv"),
     path("einheit/<int:unit_id>/export.xlsx", hr.matrix_xlsx, name="hr_matrix_xlsx"),
+    path("einheit/export/<int:pk>/", hr.matrix_export, name="hr_matrix_export"),
+    path(
+        "einheit/export/<int:pk>/qualifikationen.xlsx",
+        hr.matrix_export_download,
+        name="hr_matrix_export_download",
+    ),
     path("einheit/<int:unit_id>/import/", hr.employee_import, name="hr_import"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),

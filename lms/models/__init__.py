@@ -13,7 +13,7 @@ from .accounts import (
 )
 from .audit import AuditEvent
 from .hr import Assignment, QualificationStatus
-from .hr_ops import DigestSent, ExternalQualification, ReminderSent
+from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "JobProfile",
     "LearningStatement",
     "LessonProgress",
+    "MatrixExport",
     "Membership",
     "Organisation",
     "OrganisationGroupObjectPermission",

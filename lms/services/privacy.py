@@ -30,6 +30,7 @@ from ..models import (
 )
 from .accounts import membership_remove
 from .audit import audit_record
+from .hr_exports import matrix_exports_erase_for_person
 
 DATA_EXPORTERS: list[Callable[[User], tuple[str, Any]]] = []
 ERASURE_HOOKS: list[Callable[[User], None]] = []
@@ -195,6 +196,8 @@ def person_erase(*, user: User, by: User) -> User:
       too; nulling the actor would need a bypass of the append-only guard and would break the
       per-learner counts of the statistics.
     - Audit events about the person are kept for the same reason (they now name no one).
+    - XLSX exports of the matrix that may list the person (their units and those above) are
+      deleted with their files, like the certificate ZIPs of the certificates app's hook.
     - ``ERASURE_HOOKS`` of other apps run first, inside this transaction.
 
     Only platform operators may call this (the admin action checks ``is_superuser``).
@@ -204,6 +207,7 @@ def person_erase(*, user: User, by: User) -> User:
     audit_record(actor=by, action=AuditEvent.Action.ERASED, subject=user)
     for hook in ERASURE_HOOKS:
         hook(user)
+    matrix_exports_erase_for_person(user=user)
     for membership in Membership.objects.filter(user=user).select_related("organisation"):
         membership_remove(user=user, organisation=membership.organisation)
     user.full_name = ERASED_NAME

@@ -8,6 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -22,8 +23,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..exports import (
+    XLSX_CONTENT_TYPE,
+    cell_texts,
+    matrix_headers,
+    neutralise_formula,
+    person_columns,
+)
 from ..forms_hr import AssignmentForm, MatrixFilterForm
-from ..models import User
+from ..models import MatrixExport, User
 from ..selectors import organisations_visible_to
 from ..selectors.audit import audit_events_for
 from ..selectors.hr import (
@@ -35,6 +43,7 @@ from ..selectors.hr import (
 )
 from ..services.audit import audit_record
 from ..services.hr import assignment_create
+from ..services.hr_exports import matrix_export_request
 
 
 def _visible_unit(request, unit_id: int):
@@ -101,13 +110,6 @@ def matrix(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def neutralise_formula(value) -> str:
-    """Spreadsheet programs run cells starting with = + - @ (or tab/CR) as formulas; prefix
-    them with an apostrophe so an exported name can never become a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -130,21 +132,12 @@ def matrix_csv(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
     def rows():
         writer = csv.writer(_Echo(), delimiter=";")
         yield "\ufeff"
-        yield writer.writerow(
-            [_("Name"), _("E-mail address"), _("Units"), _("Job profiles")]
-            + [neutralise_formula(course.title) for course in matrix.columns]
-        )
-        cell_text = _cell_texts()
+        yield writer.writerow([neutralise_formula(value) for value in matrix_headers(matrix)])
+        cell_text = cell_texts()
         for row in matrix_rows(matrix):  # streamed: a chunk of people at a time
             cells = [cell_text(cell) for cell in row.cells]
             yield writer.writerow(
-                [
-                    neutralise_formula(row.user.full_name),
-                    neutralise_formula(row.user.email),
-                    neutralise_formula(", ".join(row.units)),
-                    neutralise_formula(", ".join(row.job_profiles)),
-                ]
-                + cells
+                [neutralise_formula(value) for value in person_columns(row)] + cells
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -312,81 +305,44 @@ def external_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- XLSX export --------------------------------------------------------------------------
 
 
-def _cell_texts():
-    """``_cell_text`` memoised per (status, date, percent) for one export: 40,000 × 30 cells
-    repeat a few hundred distinct texts, and each translation lookup costs microseconds."""
-    texts: dict = {}
-
-    def text_of(cell) -> str:
-        key = (cell.status, cell.valid_until, cell.percent)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = _cell_text(cell)
-        return text
-
-    return text_of
+@login_required
+@require_GET
+def matrix_xlsx(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Ask for the matrix as filtered as an Excel workbook (same scope, filters and headers as
+    the CSV): a Celery task builds it, and the export page shows its progress."""
+    unit = _visible_unit(request, unit_id)
+    export = matrix_export_request(user=request.user, organisation=unit, filters=request.GET)
+    return redirect("hr_matrix_export", pk=export.pk)
 
 
-def _cell_text(cell) -> str:
-    text = cell.label
-    if cell.valid_until:
-        text += " " + _("until %(date)s") % {"date": cell.valid_until.strftime("%d.%m.%Y")}
-    if cell.status in ("in_progress", "overdue") and cell.percent is not None:
-        text += f" ({cell.percent} %)"
-    return text
+def _own_export(request, pk: int, **conditions) -> MatrixExport:
+    """An export of the requester only, of a unit they still see: 404 for everyone else."""
+    exports = MatrixExport.objects.select_related("organisation").filter(
+        requested_by=request.user, organisation__in=organisations_visible_to(request.user)
+    )
+    return get_object_or_404(exports, pk=pk, **conditions)
 
 
 @login_required
 @require_GET
-def matrix_xlsx(request: HttpRequest, unit_id: int) -> FileResponse:
-    """The matrix as filtered, as an Excel workbook (same scope, filters and headers as the CSV),
-    written in openpyxl's write-only mode to a temporary file so memory stays flat."""
-    import tempfile
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    unit = _visible_unit(request, unit_id)
-    _form, matrix = _matrix_for(request, unit, for_export=True)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Qualifications")[:31])
-
-    def text_row(values):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=neutralise_formula(value))
-            cell.data_type = "s"  # stored as a string, never parsed as a formula
-            cells.append(cell)
-        return cells
-
-    sheet.append(
-        text_row(
-            [_("Name"), _("E-mail address"), _("Units"), _("Job profiles")]
-            + [course.title for course in matrix.columns]
-        )
+def matrix_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a workbook being built; htmx polls the partial until the download is ready."""
+    export = _own_export(request, pk)
+    template = (
+        "lms/hr/partials/matrix_export_status.html" if request.htmx else "lms/hr/matrix_export.html"
     )
-    cell_text = _cell_texts()
-    for row in matrix_rows(matrix):
-        sheet.append(
-            text_row(
-                [
-                    row.user.full_name,
-                    row.user.email,
-                    ", ".join(row.units),
-                    ", ".join(row.job_profiles),
-                ]
-                + [cell_text(cell) for cell in row.cells]
-            )
-        )
-    # Not a context manager: FileResponse closes the file (which deletes it) after sending.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(handle)
-    handle.seek(0)
+    return render(request, template, {"export": export, "unit": export.organisation})
+
+
+@login_required
+@require_GET
+def matrix_export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = _own_export(request, pk, status=MatrixExport.Status.READY)
     return FileResponse(
-        handle,
+        default_storage.open(export.file.name, "rb"),
         as_attachment=True,
-        filename=f"qualifikationen-{unit.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"qualifikationen-{export.organisation_id}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

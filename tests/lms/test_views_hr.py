@@ -11,7 +11,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from lms import services
-from lms.models import Enrolment, ExternalQualification, Membership
+from lms.models import Enrolment, ExternalQualification, MatrixExport, Membership
 from lms.selectors.hr import add_months, cell_for, qualification_matrix
 from lms.services.hr import assignment_create
 from tests.factories import make_member
@@ -32,7 +32,9 @@ def _hr_urls():
     return names
 
 
-def test_every_hr_url_of_neighbour_is_404(client, hr_a, gemeinde_b, amt_b, employee_b, course):
+def test_every_hr_url_of_neighbour_is_404(
+    client, hr_a, hr_b, gemeinde_b, amt_b, employee_b, course
+):
     """HR of A asking for B's unit, employee, export, assignment or upload gets 404."""
     external_b = ExternalQualification.objects.create(
         user=employee_b,
@@ -42,9 +44,23 @@ def test_every_hr_url_of_neighbour_is_404(client, hr_a, gemeinde_b, amt_b, emplo
         completed_on=timezone.localdate(),
         file="nachweise/x.pdf",
     )
+    export_b = MatrixExport.objects.create(
+        organisation=gemeinde_b,
+        requested_by=hr_b,
+        status=MatrixExport.Status.READY,
+        file="exports/matrix/b.xlsx",
+    )
     client.force_login(hr_a)
     names = _hr_urls()
-    assert {"hr_matrix", "hr_matrix_csv", "hr_employee", "hr_assignment_new"} <= set(names)
+    assert {
+        "hr_matrix",
+        "hr_matrix_csv",
+        "hr_matrix_xlsx",
+        "hr_matrix_export",
+        "hr_matrix_export_download",
+        "hr_employee",
+        "hr_assignment_new",
+    } <= set(names)
     for name in names:
         if name == "hr_home":
             continue
@@ -52,12 +68,15 @@ def test_every_hr_url_of_neighbour_is_404(client, hr_a, gemeinde_b, amt_b, emplo
             kwargs = {"user_id": employee_b.pk, "pk": external_b.pk}
         elif name in ("hr_employee", "hr_external_upload"):
             kwargs = {"user_id": employee_b.pk}
+        elif name in ("hr_matrix_export", "hr_matrix_export_download"):
+            kwargs = {"pk": export_b.pk}
         else:
             kwargs = {"unit_id": amt_b.pk}
         for method in (client.get, client.post):
             response = method(reverse(name, kwargs=kwargs))
             assert response.status_code in (404, 405), (name, response.status_code)
             assert response.status_code != 200
+    assert not MatrixExport.objects.exclude(pk=export_b.pk).exists()  # nothing queued for B
 
 
 def test_global_permission_does_not_open_neighbour(client, hr_a, amt_b):

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from lms import services
 from lms.forms_hr import MAX_PROOF_BYTES
-from lms.models import ExternalQualification, Membership, User
+from lms.models import ExternalQualification, MatrixExport, Membership, User
 from lms.selectors.hr import qualification_matrix
+from lms.services.hr_exports import matrix_export_build
 from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import make_member
 from tests.lms.test_views_hr import MATRIX_QUERIES
@@ -123,10 +124,17 @@ def test_external_review_of_neighbour_is_404(client, hr_a, employee_b, course):
     assert item.status == "pending"
 
 
-def test_xlsx_export_scoped_and_formula_safe(client, hr_a, gemeinde_a, employee_a, employee_b):
-    """The workbook has German headers, no row of B, and a name starting with = is text."""
+def test_xlsx_export_scoped_and_formula_safe(
+    client, hr_a, gemeinde_a, employee_a, employee_b, django_capture_on_commit_callbacks
+):
+    """The workbook (built by the eager task, then downloaded) has German headers, no row of B,
+    and a name starting with = is text."""
     client.force_login(hr_a)
-    response = client.get(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        status_page = client.get(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]))
+    export = MatrixExport.objects.get()
+    assert status_page.url == reverse("hr_matrix_export", args=[export.pk])
+    response = client.get(reverse("hr_matrix_export_download", args=[export.pk]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
@@ -217,10 +225,12 @@ def _staff_with_external(amt_a, cdo_profile, course, people):
         qualification_status_refresh(user_ids=[person.pk])
 
 
-# Session, user, unit; the per-(course, status) aggregate that yields the columns, the column
-# pages, the page of people (with the total); the XLSX adds the server-side cursor of all ids
-# and, per chunk of 2,000 people, memberships with job profiles and the stored cells.
-XLSX_QUERIES = 9
+# The export with its unit and requester, the requester's scope; the per-(course, status)
+# aggregate that yields the columns, the column pages, the page of people (with the total);
+# total and done set; the server-side cursor of all ids and, per chunk of 2,000 people,
+# memberships with job profiles and the stored cells; the export marked ready and read back.
+# Progress adds one UPDATE per 500 rows.
+XLSX_BUILD_QUERIES = 11
 
 
 @pytest.mark.parametrize("people", [2, 20])
@@ -239,14 +249,32 @@ def test_matrix_with_external_query_count_constant(
 def test_xlsx_export_query_count_constant(
     client, hr_a, gemeinde_a, amt_a, cdo_profile, course, django_assert_num_queries, people
 ):
-    """The XLSX export costs the same number of queries with 2 or 20 employees."""
+    """Building the XLSX costs the same number of queries with 2 or 20 employees."""
     _staff_with_external(amt_a, cdo_profile, course, people)
+    export = MatrixExport.objects.create(organisation=gemeinde_a, requested_by=hr_a)
+    with django_assert_num_queries(XLSX_BUILD_QUERIES):
+        export = matrix_export_build(export_id=export.pk)
+    assert export.status == MatrixExport.Status.READY
     client.force_login(hr_a)
-    with django_assert_num_queries(XLSX_QUERIES):
-        response = client.get(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]))
-        content = b"".join(response.streaming_content)
+    response = client.get(reverse("hr_matrix_export_download", args=[export.pk]))
+    content = b"".join(response.streaming_content)
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert len(rows) == people + 2 and rows[1][4] == "vorhanden"  # + header, HR user
+
+
+def test_xlsx_export_progress_one_update_per_500_rows(
+    hr_a, gemeinde_a, amt_a, cdo_profile, course, django_assert_num_queries, monkeypatch
+):
+    """``done`` is written once per PROGRESS_EVERY rows (one UPDATE), not once per row."""
+    from lms.services import hr_exports
+
+    monkeypatch.setattr(hr_exports, "PROGRESS_EVERY", 2)
+    _staff_with_external(amt_a, cdo_profile, course, 5)  # with the HR user: 6 rows
+    export = MatrixExport.objects.create(organisation=gemeinde_a, requested_by=hr_a)
+    with django_assert_num_queries(XLSX_BUILD_QUERIES + 3) as captured:
+        matrix_export_build(export_id=export.pk)
+    updates = [q["sql"] for q in captured.captured_queries if 'SET "done" =' in q["sql"]]
+    assert len(updates) == 3
 
 
 def test_external_cell_statuses():
