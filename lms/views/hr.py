@@ -306,10 +306,11 @@ def external_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def matrix_xlsx(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Ask for the matrix as filtered as an Excel workbook (same scope, filters and headers as
-    the CSV): a Celery task builds it, and the export page shows its progress."""
+    """Ask for the matrix as filtered (the filters are in the query string) as an Excel
+    workbook, same scope and headers as the CSV: a Celery task builds it, and the export page
+    shows its progress. A POST with the CSRF token, so no other site can start exports."""
     unit = _visible_unit(request, unit_id)
     export = matrix_export_request(user=request.user, organisation=unit, filters=request.GET)
     return redirect("hr_matrix_export", pk=export.pk)

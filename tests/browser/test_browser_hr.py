@@ -1,7 +1,11 @@
 """The demo HR user of Bonn assigns a mandatory course, sees the matrix, exports it, and sees
 nothing of Köln."""
 
+import io
+import re
+
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from lms.management.commands.seed_demo import DEMO_PASSWORD
@@ -12,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_hr_assigns_course_and_reads_matrix(browser, live_server, demo_site, axe, screenshot):
-    """Assign → matrix shows who completed it → CSV export → key figures → neighbour's unit
+    """Assign → matrix shows who completed it → CSV and XLSX exports → key
+    figures → neighbour's unit
     is a 404."""
     context = browser.new_context(
         locale="de-DE", viewport={"width": 1400, "height": 900}, accept_downloads=True
@@ -44,6 +49,18 @@ def test_hr_assigns_course_and_reads_matrix(browser, live_server, demo_site, axe
     with open(download_info.value.path(), encoding="utf-8-sig") as exported:
         content = exported.read()
     assert "Jana Becker" in content and "Jonas Richter" not in content
+
+    page.get_by_role("button", name="Als Excel exportieren (XLSX)").click()
+    download_link = page.get_by_role("link", name=re.compile(r"Excel-Datei mit \d+ Zeilen"))
+    expect(download_link).to_be_visible()  # Celery runs eagerly here: ready at once
+    assert axe(page) == [], format_violations(axe(page))
+    with page.expect_download() as download_info:
+        download_link.click()
+    assert download_info.value.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    names = [row[0] for row in workbook.active.iter_rows(values_only=True)]
+    assert names[0] == "Name" and "Jana Becker" in names and "Jonas Richter" not in names
+    page.go_back()
 
     page.get_by_role("link", name="Kennzahlen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kennzahlen: Bundesstadt Bonn")

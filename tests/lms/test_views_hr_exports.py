@@ -2,6 +2,7 @@
 page; only the requester sees the export and its file."""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
@@ -60,9 +61,11 @@ def storage_spy(monkeypatch):
 
 
 def _request_export(client, unit, capture, **params):
-    """Ask for the XLSX like the matrix page's button; the eager task runs on commit."""
+    """Ask for the XLSX like the matrix page's button (a POST, the filters in the query
+    string); the eager task runs on commit."""
     with capture(execute=True):
-        response = client.get(reverse("hr_matrix_xlsx", args=[unit.pk]), params)
+        url = reverse("hr_matrix_xlsx", args=[unit.pk])
+        response = client.post(f"{url}?{urlencode(params)}" if params else url)
     assert response.status_code == 302
     return response
 
@@ -294,3 +297,15 @@ def test_erasure_deletes_exports_listing_the_person(
     assert list(MatrixExport.objects.all()) == [neighbour]
     assert not default_storage.exists(own.file.name)
     assert default_storage.exists("exports/matrix/b.xlsx")
+
+
+def test_export_is_started_only_by_a_post(client, hr_a, gemeinde_a, employee_a):
+    """A link (GET) cannot start an export — another site could otherwise start them for a
+    logged-in HR user; the matrix page's button posts with its CSRF token."""
+    client.force_login(hr_a)
+    assert client.get(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk])).status_code == 405
+    assert not MatrixExport.objects.exists()
+    page = client.get(reverse("hr_matrix", args=[gemeinde_a.pk]), {"status": "overdue"})
+    html = page.content.decode()
+    action = reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]) + "?status=overdue"
+    assert f'method="post" action="{action}"' in html and "csrfmiddlewaretoken" in html

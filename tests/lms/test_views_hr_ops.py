@@ -131,7 +131,7 @@ def test_xlsx_export_scoped_and_formula_safe(
     and a name starting with = is text."""
     client.force_login(hr_a)
     with django_capture_on_commit_callbacks(execute=True):
-        status_page = client.get(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]))
+        status_page = client.post(reverse("hr_matrix_xlsx", args=[gemeinde_a.pk]))
     export = MatrixExport.objects.get()
     assert status_page.url == reverse("hr_matrix_export", args=[export.pk])
     response = client.get(reverse("hr_matrix_export_download", args=[export.pk]))
