@@ -14,7 +14,8 @@ HR user (Personalstelle) of München logged in (production settings: ``lms.setti
   ``--runs`` requests and the number of SQL queries per request (must be the same everywhere);
 - an employee record and the unit's key figures (dashboard);
 - the full CSV export of all 40,000 rows: seconds, rows, and memory (growth of the process's
-  peak RSS while streaming; a second run under tracemalloc for the Python allocation peak).
+  peak RSS while streaming; a second run under tracemalloc for the Python allocation peak);
+- the XLSX export of all rows as its Celery task builds it: seconds, size, progress updates.
 
 The generated rows bypass the services, so the stored matrix statuses (``QualificationStatus``)
 are built afterwards with ``manage.py refresh_qualification_status`` (the full rebuild is timed).
@@ -424,6 +425,38 @@ def measure_csv(client, url: str, *, trace: bool) -> dict:
     return result
 
 
+def measure_xlsx(data: dict) -> dict:
+    """The XLSX export as the Celery worker builds it (``matrix_export_build``, called here
+    in-process): seconds, rows, file size, progress updates and peak RSS growth."""
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.models import MatrixExport
+    from lms.services.hr_exports import matrix_export_build
+
+    # The row as ``matrix_export_request`` stores it, without queueing the (eager) task.
+    export = MatrixExport.objects.create(
+        organisation=data["city"], requested_by=data["hr"], filters=""
+    )
+    rss_before = peak_rss_mib()
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        export = matrix_export_build(export_id=export.pk)
+    seconds = time.perf_counter() - start
+    updates = sum(1 for query in queries.captured_queries if "UPDATE" in query["sql"])
+    size = default_storage.size(export.file.name)
+    default_storage.delete(export.file.name)
+    return {
+        "seconds": seconds,
+        "rows": export.total,
+        "bytes": size,
+        "status": export.status,
+        "updates": updates,
+        "rss_growth_mib": peak_rss_mib() - rss_before,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=40_000)
@@ -535,6 +568,14 @@ def measure(data: dict, args) -> int:
             f" {plain['seconds']:.1f} s; peak RSS growth {plain['rss_growth_mib']:.1f} MiB;"
             f" under tracemalloc {traced['seconds']:.1f} s, Python allocation peak"
             f" {traced['tracemalloc_peak_mib']:.1f} MiB"
+        )
+        print()
+        xlsx = measure_xlsx(data)
+        print(
+            f"XLSX export (Celery task, in-process): {xlsx['rows']:,} rows,"
+            f" {xlsx['bytes'] / 2**20:.1f} MiB in {xlsx['seconds']:.1f} s ({xlsx['status']});"
+            f" {xlsx['updates']} progress updates; peak RSS growth"
+            f" {xlsx['rss_growth_mib']:.1f} MiB"
         )
         print()
     matrix_ok = worst_p95 <= 300

@@ -94,3 +94,13 @@ def certificates_issue_batch_task(enrolment_ids: list[int]) -> int:
     bulk.certificates_render_many(certificate_ids=certificate_ids)
     bulk.certificates_mail_many(certificate_ids=certificate_ids)
     return len(certificate_ids)
+
+
+@shared_task(name="certificates.exports_purge")
+def certificate_exports_purge_task() -> int:
+    """Hourly: delete certificate ZIP exports past their retention period, fail stuck ones."""
+    from lms.services.export_retention import exports_purge
+
+    from .models import CertificateExport
+
+    return sum(exports_purge(CertificateExport))

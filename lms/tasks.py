@@ -68,3 +68,12 @@ def matrix_export_build_task(export_id: int) -> str:
         return matrix_export_build(export_id=export_id).status
     except MatrixExport.DoesNotExist:
         return "missing"
+
+
+@shared_task(name="lms.matrix_exports_purge")
+def matrix_exports_purge_task() -> int:
+    """Hourly: delete matrix exports past their retention period, fail stuck ones."""
+    from .models import MatrixExport
+    from .services.export_retention import exports_purge
+
+    return sum(exports_purge(MatrixExport))

@@ -232,6 +232,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Exports (matrix XLSX, certificate ZIPs) list people: kept this long after they were asked
+# for, then deleted with their files; one still pending after EXPORT_STUCK_MINUTES has failed.
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
+EXPORT_STUCK_MINUTES = 60
+
 CELERY_BEAT_SCHEDULE = {
     "reminders-send-due": {
         "task": "lms.reminders_send_due",
@@ -248,6 +253,14 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-requeue-stuck": {
         "task": "certificates.requeue_stuck",
         "schedule": 300.0,  # every five minutes: certificates pending for more than ten
+    },
+    "matrix-exports-purge": {
+        "task": "lms.matrix_exports_purge",
+        "schedule": 3600.0,  # hourly: exports older than EXPORT_RETENTION_DAYS go
+    },
+    "certificate-exports-purge": {
+        "task": "certificates.exports_purge",
+        "schedule": 3600.0,
     },
     "certificates-expiry-reminders": {
         "task": "certificates.expiry_reminders",
