@@ -2,16 +2,17 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import m2m_changed, pre_delete
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import translation
+from treebeard.mp_tree import path_updated
 from wagtail.signals import page_published
 
 from courses.models import CoursePage, LessonPage
 
-from .models import JobProfile, Membership, Organisation
+from .models import JobProfile, Membership, Organisation, UnitMember, User
 from .services.learning import enrolment_completed
-from .services.qualification_status import qualification_status_refresh
+from .services.qualification_status import qualification_status_refresh, unit_counts_forget
 
 
 @receiver(user_logged_in)
@@ -73,12 +74,50 @@ def qualification_status_on_unit_deleted(sender, instance, **kwargs):
     """A unit is deleted (Django admin; its sub-units go with it, each sending this): its
     memberships are deleted with it, and the job profiles they carried no longer require
     anything of those people. Their stored cells are refreshed after the commit."""
-    from .tasks import qualification_status_refresh_people_task
-
-    user_ids = list(
+    _refresh_after_commit(
         Membership.objects.filter(organisation=instance).values_list("user_id", flat=True)
     )
+
+
+def _refresh_after_commit(user_ids) -> None:
+    from .tasks import qualification_status_refresh_people_task
+
+    user_ids = sorted(set(user_ids))
     if user_ids:
         transaction.on_commit(
             lambda: qualification_status_refresh_people_task.delay(user_ids), robust=True
         )
+
+
+@receiver(pre_delete, sender=JobProfile)
+def qualification_status_on_job_profile_deleted(sender, instance, **kwargs):
+    """A deleted job profile no longer requires anything of the people who held it."""
+    _refresh_after_commit(
+        Membership.objects.filter(job_profiles=instance).values_list("user_id", flat=True)
+    )
+
+
+@receiver(path_updated, sender=Organisation)
+def qualification_status_on_unit_moved(sender, old_path, new_path, **kwargs):
+    """A unit moved in the tree (Django admin): its people now count in other units above it."""
+    _refresh_after_commit(
+        Membership.objects.filter(organisation__path__startswith=new_path).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@receiver(pre_delete, sender=User)
+def unit_counts_on_person_deleted(sender, instance, **kwargs):
+    """A person deleted for good (not erased) leaves every unit's counts."""
+    unit_counts_forget(user_ids=[instance.pk])
+
+
+@receiver(post_save, sender=User)
+def unit_member_on_rename(sender, instance, update_fields=None, **kwargs):
+    """The matrix sorts by the name copied into ``UnitMember``: keep it the person's name."""
+    if update_fields is not None and "full_name" not in update_fields:
+        return
+    UnitMember.objects.filter(user_id=instance.pk).exclude(full_name=instance.full_name).update(
+        full_name=instance.full_name
+    )

@@ -77,3 +77,11 @@ def matrix_exports_purge_task() -> int:
     from .services.export_retention import exports_purge
 
     return sum(exports_purge(MatrixExport))
+
+
+@shared_task(name="lms.unit_status_counts_compact")
+def unit_status_counts_compact_task() -> int:
+    """Every ten minutes: fold the units' count changes into one row per key (idempotent)."""
+    from .services.qualification_status import unit_status_counts_compact
+
+    return unit_status_counts_compact()

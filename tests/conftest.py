@@ -19,6 +19,28 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _unit_counts_stay_exact(request):
+    """After every test that wrote to the database: each unit's summed counts equal counting
+    the stored cells of its people again (``UnitStatusCount`` is written as changes by every
+    write path, so any path that forgets one fails here). Checked before the test's database
+    is rolled back (this fixture depends on it)."""
+    database = next(
+        (name for name in ("db", "transactional_db") if name in request.fixturenames), None
+    )
+    if database is None or "live_server" in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue(database)
+    yield
+    from lms.services.qualification_status import (
+        unit_status_counts_expected,
+        unit_status_counts_stored,
+    )
+
+    assert unit_status_counts_stored() == unit_status_counts_expected()
+
+
 @pytest.fixture
 def land(db):
     return make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)

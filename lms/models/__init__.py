@@ -12,7 +12,7 @@ from .accounts import (
     validate_ags,
 )
 from .audit import AuditEvent
-from .hr import Assignment, QualificationStatus
+from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 
@@ -35,6 +35,8 @@ __all__ = [
     "QualificationStatus",
     "QuizAttempt",
     "ReminderSent",
+    "UnitMember",
+    "UnitStatusCount",
     "User",
     "validate_ags",
 ]

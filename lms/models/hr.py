@@ -102,3 +102,60 @@ class QualificationStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} – {self.course_id}: {self.status}"
+
+
+class UnitMember(models.Model):
+    """Whom a unit's qualification matrix lists: one row per person and unit they belong to,
+    directly or through a unit below it (``job_profile`` None), and one per job profile they
+    hold in such a membership. Derived from the memberships by
+    ``lms.services.qualification_status`` (with the name copied as the sort key), so the page
+    of people is a range of one index instead of a join of memberships and units per request."""
+
+    organisation = models.ForeignKey("lms.Organisation", on_delete=models.CASCADE, related_name="+")
+    job_profile = models.ForeignKey(
+        "lms.JobProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    full_name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("Unit member (matrix)")
+        verbose_name_plural = _("Unit members (matrix)")
+        indexes = [
+            # The matrix page: one unit (and job profile), ordered by name, LIMIT/OFFSET.
+            models.Index(
+                fields=["organisation", "job_profile", "full_name", "user"],
+                name="unitmember_page",
+            ),
+            models.Index(fields=["user"], name="unitmember_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.organisation_id} ({self.job_profile_id})"
+
+
+class UnitStatusCount(models.Model):
+    """How many stored cells of each (course, status, required) the people of a unit (and job
+    profile) have, and how many people it has (``course`` None, ``status`` empty): the matrix's
+    columns and status counts without touching the cells. Written as signed changes (insert
+    only, so concurrent learners never wait on a shared counter row) and summed on read;
+    ``unit_status_counts_compact`` folds them into one row per key."""
+
+    organisation = models.ForeignKey("lms.Organisation", on_delete=models.CASCADE, related_name="+")
+    job_profile = models.ForeignKey(
+        "lms.JobProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, blank=True)
+    required = models.BooleanField(default=False)
+    change = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("Unit status count")
+        verbose_name_plural = _("Unit status counts")
+        indexes = [models.Index(fields=["organisation", "job_profile"], name="unitcount_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.job_profile_id}: {self.course_id} {self.status}"

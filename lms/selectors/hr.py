@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -32,6 +32,8 @@ from ..models import (
     Membership,
     Organisation,
     QualificationStatus,
+    UnitMember,
+    UnitStatusCount,
     User,
 )
 
@@ -267,10 +269,11 @@ def qualification_cells_live(
 
 # --- The matrix, read from the stored statuses ------------------------------------------------
 #
-# The page of people, the status counts and the status filters are SQL over
-# ``QualificationStatus`` (one row per relevant (person, course), covered by an index on
-# (status, course, user, required)) and the memberships of the unit: no cell is computed per
-# request.
+# Who the rows are comes from ``UnitMember`` (the unit's people, with their names as the sort
+# key), the columns and status counts from ``UnitStatusCount`` (summed per unit), the cells and
+# status filters from ``QualificationStatus`` (one row per relevant (person, course), covered
+# by an index on (status, course, user, required)): no cell is computed per request, and no
+# query reads every cell of a large unit. ``lms.services.qualification_status`` keeps all three.
 # A stored status is "required" when any job profile of the person requires the course (or it
 # was assigned), wherever the membership is; the unit only decides who the rows are.
 
@@ -286,20 +289,14 @@ class MatrixQuery:
     columns: list = field(default_factory=list)
 
     def scope_sql(self) -> tuple[str, list]:
-        """User ids (with repeats) of the memberships in the unit and its sub-units."""
-        membership = Membership._meta.db_table
-        organisation = Organisation._meta.db_table
-        member_profiles = Membership.job_profiles.through._meta.db_table
-        sql = (
-            f"SELECT m.user_id FROM {membership} m"
-            f" INNER JOIN {organisation} o ON o.id = m.organisation_id WHERE o.path LIKE %s"
-        )
-        params: list = [self.unit.path + "%"]
-        if self.job_profile is not None:
-            sql += (
-                f" AND EXISTS (SELECT 1 FROM {member_profiles} mp"
-                " WHERE mp.membership_id = m.id AND mp.jobprofile_id = %s)"
-            )
+        """User ids of the people the unit's matrix lists (each once): the unit's rows of
+        ``UnitMember``, with the job profile when one is chosen."""
+        sql = f"SELECT um.user_id FROM {UnitMember._meta.db_table} um WHERE um.organisation_id = %s"
+        params: list = [self.unit.pk]
+        if self.job_profile is None:
+            sql += " AND um.job_profile_id IS NULL"
+        else:
+            sql += " AND um.job_profile_id = %s"
             params.append(self.job_profile.pk)
         return sql, params
 
@@ -307,37 +304,29 @@ class MatrixQuery:
         ids = [course.pk for course in self.columns]
         return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
-    def cells_by_course_sql(self) -> tuple[str, list]:
-        """Stored cells of everyone in scope per (course, status, required), and the number of
-        people: one pass gives both the columns (courses someone in scope is required to hold)
-        and the status counts."""
-        table = QualificationStatus._meta.db_table
-        scope, scope_params = self.scope_sql()
-        sql = (
-            f"SELECT qs.course_id, qs.status, qs.required, COUNT(*) FROM {table} qs"
-            f" WHERE qs.user_id IN ({scope}) GROUP BY qs.course_id, qs.status, qs.required"
-            f" UNION ALL SELECT NULL, '#people', NULL, COUNT(DISTINCT s.user_id) FROM ({scope}) s"
-        )
-        return sql, [*scope_params, *scope_params]
-
     def _people_where(self) -> tuple[str, list]:
-        """Who is on the matrix: people in scope with a cell of the filtered status."""
+        """Who is on the matrix: the unit's people (``um``) with a cell of the filtered status."""
         table = QualificationStatus._meta.db_table
-        scope, params = self.scope_sql()
-        where = f"u.id IN ({scope})"
+        where = "um.organisation_id = %s"
+        params: list = [self.unit.pk]
+        if self.job_profile is None:
+            where += " AND um.job_profile_id IS NULL"
+        else:
+            where += " AND um.job_profile_id = %s"
+            params.append(self.job_profile.pk)
         if self.status and not self.columns:
             where += " AND 1 = 0"  # without columns there are no cells to match
         elif self.status == NOT_REQUIRED:
             in_cols, cols = self._in_columns("qs.course_id")
             where += (
-                f" AND u.id NOT IN (SELECT qs.user_id FROM {table} qs WHERE qs.status <> %s"
+                f" AND um.user_id NOT IN (SELECT qs.user_id FROM {table} qs WHERE qs.status <> %s"
                 f" AND {in_cols} GROUP BY qs.user_id HAVING COUNT(*) >= %s)"
             )
             params += [NOT_REQUIRED, *cols, len(self.columns)]
         elif self.status:
             in_cols, cols = self._in_columns("qs.course_id")
             where += (
-                f" AND EXISTS (SELECT 1 FROM {table} qs WHERE qs.user_id = u.id"
+                f" AND EXISTS (SELECT 1 FROM {table} qs WHERE qs.user_id = um.user_id"
                 f" AND qs.status = %s AND {in_cols})"
             )
             params += [self.status, *cols]
@@ -345,19 +334,20 @@ class MatrixQuery:
 
     def people_sql(self) -> tuple[str, list]:
         """Ordered ids of the people on the matrix (callers add LIMIT/OFFSET): the database
-        walks the (full_name, id) index and stops after the page."""
+        walks the unit's range of the (unit, job profile, name, person) index and stops after
+        the page."""
         where, params = self._people_where()
         direction = "DESC" if self.sort == "-name" else "ASC"
         sql = (
-            f"SELECT u.id FROM {User._meta.db_table} u"
-            f" WHERE {where} ORDER BY u.full_name {direction}, u.id {direction}"
+            f"SELECT um.user_id FROM {UnitMember._meta.db_table} um"
+            f" WHERE {where} ORDER BY um.full_name {direction}, um.user_id {direction}"
         )
         return sql, params
 
     def total_sql(self) -> tuple[str, list]:
-        """How many people a status filter keeps (unordered, so the database may hash)."""
+        """How many people a status filter keeps."""
         where, params = self._people_where()
-        return f"SELECT COUNT(*) FROM {User._meta.db_table} u WHERE {where}", params
+        return f"SELECT COUNT(*) FROM {UnitMember._meta.db_table} um WHERE {where}", params
 
     def rows_for(self, user_ids: list[int]) -> list[MatrixRow]:
         """The matrix rows of these people (in this order), in two queries whatever their
@@ -415,14 +405,19 @@ class MatrixQuery:
 
 def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict, int | None]:
     """The query with its columns, the status counts over those columns and the number of
-    people in scope (the total when no status filter applies; with one, the page query counts)."""
+    people in scope, from the unit's counts (``UnitStatusCount``: a few hundred rows whatever
+    the number of people; the total when no status filter applies)."""
     query = MatrixQuery(unit, job_profile, status, sort)
-    sql, params = query.cells_by_course_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        aggregate = cursor.fetchall()
-    people = next((n for _c, key, _r, n in aggregate if key == "#people"), 0)
-    column_ids = {course_id for course_id, key, required, n in aggregate if required and n}
+    aggregate = list(
+        UnitStatusCount.objects.filter(organisation=unit, job_profile=job_profile)
+        .values_list("course_id", "status", "required")
+        .annotate(n=Sum("change"))
+        .order_by()
+    )
+    people = next((n for course_id, key, _r, n in aggregate if course_id is None), 0) or 0
+    column_ids = {
+        course_id for course_id, key, required, n in aggregate if course_id and required and n
+    }
     query.columns = list(CoursePage.objects.filter(pk__in=column_ids).order_by("title", "pk"))
     counts: dict[str, int] = defaultdict(int)
     for course_id, key, _required, n in aggregate:
@@ -449,10 +444,11 @@ def qualification_matrix(
     ``for_export`` skips the page's rows: exports read every row through ``matrix_rows`` and
     need only the columns and the total.
 
-    Everything is read from the stored statuses (``QualificationStatus``): one aggregate gives
-    the columns, the counts and the number of people (a status filter counts its people in one
-    more query); the page of people is an ordered query with LIMIT/OFFSET; then the page's
-    memberships and cells. Five or six queries whatever the unit's size."""
+    Nothing is computed per person: the unit's counts (``UnitStatusCount``, a few hundred rows)
+    give the columns, the status counts and the number of people (a status filter counts its
+    people in one more query); the page of people is a range of the unit's ``UnitMember``
+    index with LIMIT/OFFSET; then the page's memberships and stored cells. Five or six queries
+    whatever the unit's size."""
     query, status_counts, people = _matrix_query(
         unit=unit, job_profile=job_profile, status=status, sort=sort
     )

@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.qualification_status_refresh_due",
         "schedule": crontab(hour=0, minute=15),  # statuses move with the date: after midnight
     },
+    "unit-status-counts-compact": {
+        "task": "lms.unit_status_counts_compact",
+        "schedule": 600.0,  # the matrix sums each unit's count changes: keep them few
+    },
     "digest-send-weekly": {
         "task": "lms.digest_send_weekly",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),

@@ -1,5 +1,7 @@
 """seed_demo: real organisations, one login per role, and idempotent."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -66,3 +68,21 @@ def test_seed_demo_prints_logins_and_scopes_hr(capsys):
     visible = {org.name for org in organisations_visible_to(hr_bonn)}
     assert "Bürgerdienste" in visible and "Stadt Köln" not in visible
     assert Organisation.objects.get(ags="05314000").name == "Bundesstadt Bonn"
+
+
+@pytest.mark.django_db
+def test_demo_database_from_before_the_unit_tables_gets_them(settings):
+    """``make run`` on a demo database made before the matrix's unit tables: seeding again
+    builds them, so the HR matrix of Bonn lists its people instead of nobody."""
+    from lms.models import UnitMember, UnitStatusCount
+    from lms.selectors.hr import qualification_matrix
+
+    call_command("seed_demo", stdout=io.StringIO())
+    bonn = Organisation.objects.get(ags="05314000")
+    people = qualification_matrix(unit=bonn).page.paginator.count
+    assert people > 0
+    UnitMember.objects.all().delete()
+    UnitStatusCount.objects.all().delete()
+    assert qualification_matrix(unit=bonn).page.paginator.count == 0
+    call_command("seed_demo", stdout=io.StringIO())
+    assert qualification_matrix(unit=bonn).page.paginator.count == people

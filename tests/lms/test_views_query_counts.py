@@ -32,11 +32,13 @@ LESSON_PAGE_QUERIES = 16  # incl. 2 for Wagtail page view restrictions
 # Session, user, the lesson, the enrolment, the completion write (savepoints, progress row,
 # conditional UPDATE, learning record with its actor, completion check), then the outline
 # fingerprint and progress for the partial (htmx) or the next lesson's URL (plain POST).
-# Eight of them refresh the HR matrix's stored status of this (person, course) in the same
-# transaction (required-by-profile, enrolments, external qualifications, course, required
-# lessons, lessons done, stored row, upsert): 19/18 before ``QualificationStatus``.
-MARK_DONE_HTMX_QUERIES = 27
-MARK_DONE_PLAIN_QUERIES = 26
+# Ten of them refresh the HR matrix's stored status of this (person, course) in the same
+# transaction (lock the person, required-by-profile, enrolments, external qualifications,
+# course, required lessons, lessons done, stored row, upsert, the person's units for the
+# changed status's counts; the count insert is skipped here, the learner has no unit):
+# 19/18 before ``QualificationStatus``, 27/26 before the units' counts.
+MARK_DONE_HTMX_QUERIES = 29
+MARK_DONE_PLAIN_QUERIES = 28
 OUTLINE_MISS_QUERIES = 3
 
 

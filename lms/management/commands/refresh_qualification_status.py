@@ -1,10 +1,11 @@
-"""Rebuild the stored qualification statuses of everyone (after deploys and bulk loads)."""
+"""Rebuild the stored qualification statuses of everyone, the units they count in and the
+units' counts (after deploys and bulk loads)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from lms.models import QualificationStatus
+from lms.models import QualificationStatus, UnitStatusCount
 from lms.services.qualification_status import qualification_status_rebuild
 
 
@@ -16,5 +17,5 @@ class Command(BaseCommand):
         changed = qualification_status_rebuild()
         self.stdout.write(
             f"{changed} rows written or deleted, {QualificationStatus.objects.count()} stored,"
-            f" in {time.monotonic() - started:.1f} s"
+            f" {UnitStatusCount.objects.count()} unit counts, in {time.monotonic() - started:.1f} s"
         )

@@ -121,6 +121,17 @@ def _seed_user(email, full_name, role, organisation_name, profile_names, flags):
     return user
 
 
+def _matrix_tables_after_upgrade() -> None:
+    """A demo database from before the matrix's unit tables existed (``make run`` keeps
+    ``db.sqlite3``) has memberships but no ``UnitMember`` rows: build them once, as
+    ``refresh_qualification_status`` does on a production deploy."""
+    from lms.models import Membership, UnitMember
+    from lms.services.qualification_status import qualification_status_rebuild
+
+    if Membership.objects.exists() and not UnitMember.objects.exists():
+        qualification_status_rebuild()
+
+
 class Command(BaseCommand):
     help = "Legt Demodaten an (idempotent) und gibt die Demo-Zugänge aus."
 
@@ -141,6 +152,7 @@ class Command(BaseCommand):
         from certificates.demo import seed_certificates
 
         seed_certificates()
+        _matrix_tables_after_upgrade()
         self._print_logins()
 
     def _print_logins(self):
