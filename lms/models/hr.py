@@ -122,7 +122,14 @@ class UnitMember(models.Model):
         verbose_name = _("Unit member (matrix)")
         verbose_name_plural = _("Unit members (matrix)")
         indexes = [
-            # The matrix page: one unit (and job profile), ordered by name, LIMIT/OFFSET.
+            # The matrix page: one unit (and job profile), ordered by name, LIMIT/OFFSET. The
+            # "everyone" rows get their own partial index: PostgreSQL does not read the order of
+            # ``full_name`` from an index after an ``IS NULL`` condition and would sort instead.
+            models.Index(
+                fields=["organisation", "full_name", "user"],
+                condition=models.Q(job_profile__isnull=True),
+                name="unitmember_page_all",
+            ),
             models.Index(
                 fields=["organisation", "job_profile", "full_name", "user"],
                 name="unitmember_page",
