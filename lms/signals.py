@@ -12,7 +12,8 @@ from courses.models import CoursePage, LessonPage
 
 from .models import JobProfile, Membership, Organisation, UnitMember, User
 from .services.learning import enrolment_completed
-from .services.qualification_status import qualification_status_refresh, unit_counts_forget
+from .services.qualification_status import qualification_status_refresh
+from .services.unit_counts import unit_counts_forget
 
 
 @receiver(user_logged_in)

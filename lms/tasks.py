@@ -82,6 +82,6 @@ def matrix_exports_purge_task() -> int:
 @shared_task(name="lms.unit_status_counts_compact")
 def unit_status_counts_compact_task() -> int:
     """Every ten minutes: fold the units' count changes into one row per key (idempotent)."""
-    from .services.qualification_status import unit_status_counts_compact
+    from .services.unit_counts import unit_status_counts_compact
 
     return unit_status_counts_compact()

@@ -33,10 +33,7 @@ def _unit_counts_stay_exact(request):
         return
     request.getfixturevalue(database)
     yield
-    from lms.services.qualification_status import (
-        unit_status_counts_expected,
-        unit_status_counts_stored,
-    )
+    from lms.services.unit_counts import unit_status_counts_expected, unit_status_counts_stored
 
     assert unit_status_counts_stored() == unit_status_counts_expected()
 

@@ -15,8 +15,8 @@ from lms import services
 from lms.models import JobProfile, UnitStatusCount, User
 from lms.selectors.hr import qualification_matrix
 from lms.services.hr import enrolment_assign
-from lms.services.qualification_status import (
-    qualification_status_refresh,
+from lms.services.qualification_status import qualification_status_refresh
+from lms.services.unit_counts import (
     unit_status_counts_compact,
     unit_status_counts_expected,
     unit_status_counts_stored,
