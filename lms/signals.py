@@ -99,13 +99,18 @@ def qualification_status_on_job_profile_deleted(sender, instance, **kwargs):
 
 
 @receiver(path_updated, sender=Organisation)
-def qualification_status_on_unit_moved(sender, old_path, new_path, **kwargs):
-    """A unit moved in the tree (Django admin): its people now count in other units above it."""
-    _refresh_after_commit(
-        Membership.objects.filter(organisation__path__startswith=new_path).values_list(
-            "user_id", flat=True
-        )
+def unit_members_on_unit_moved(sender, old_path, new_path, **kwargs):
+    """A unit moved in the tree (Django admin; treebeard also renumbers siblings this way): its
+    people count in other units above it now, and those units' assignments apply to them as to
+    newcomers. Done after the commit, in the background (a unit can have thousands of people);
+    the ids are taken now, as later renumbering in the same move may change the paths again."""
+    from .tasks import unit_members_rejoin_task
+
+    unit_ids = list(
+        Organisation.objects.filter(path__startswith=new_path).values_list("pk", flat=True)
     )
+    if unit_ids:
+        transaction.on_commit(lambda: unit_members_rejoin_task.delay(unit_ids), robust=True)
 
 
 @receiver(pre_delete, sender=User)

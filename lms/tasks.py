@@ -85,3 +85,11 @@ def unit_status_counts_compact_task() -> int:
     from .services.unit_counts import unit_status_counts_compact
 
     return unit_status_counts_compact()
+
+
+@shared_task(name="lms.unit_members_rejoin")
+def unit_members_rejoin_task(unit_ids: list[int]) -> int:
+    """After units moved in the tree: new ancestors' assignments and matrix rows (idempotent)."""
+    from .services.hr import unit_members_rejoin
+
+    return unit_members_rejoin(unit_ids=unit_ids)

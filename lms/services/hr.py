@@ -157,3 +157,20 @@ def assignments_apply_to_member(*, membership: Membership) -> int:
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def unit_members_rejoin(*, unit_ids: Iterable[int]) -> int:
+    """Units moved in the tree: their people now belong to the units above the new place as
+    well. Apply those units' assignments to them as to newcomers (already assigned courses
+    keep their enrolment; the earlier due date wins) and refresh their matrix rows and units.
+    Returns the number of people."""
+    memberships = Membership.objects.filter(organisation_id__in=list(unit_ids)).select_related(
+        "organisation", "user"
+    )
+    user_ids = set()
+    for membership in memberships:
+        assignments_apply_to_member(membership=membership)
+        user_ids.add(membership.user_id)
+    qualification_status_refresh(user_ids=user_ids)
+    return len(user_ids)

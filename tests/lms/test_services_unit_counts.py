@@ -160,3 +160,23 @@ def test_concurrent_refreshes_of_one_person_count_once(
         thread.join()
     assert errors == []
     assert unit_status_counts_stored() == unit_status_counts_expected()
+
+
+def test_moved_unit_gets_the_new_citys_assignments(
+    gemeinde_a, gemeinde_b, amt_a, employee_a, hr_b, course, django_capture_on_commit_callbacks
+):
+    """Köln assigned the course to everyone with a due date; Bonn's Amt moves to Köln: its
+    employee is assigned it too, like someone who joined Köln, and shows as such in Köln's
+    matrix."""
+    from lms.models import Enrolment
+    from lms.services.hr import assignment_create
+
+    due = timezone.localdate() + timedelta(days=30)
+    assignment_create(created_by=hr_b, organisation=gemeinde_b, course=course, due_date=due)
+    assert not Enrolment.objects.filter(user=employee_a).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        amt_a.move(gemeinde_b, "sorted-child")
+    enrolment = Enrolment.objects.get(user=employee_a, course=course)
+    assert (enrolment.source, enrolment.due_date) == ("assigned", due)
+    row = next(r for r in qualification_matrix(unit=gemeinde_b).rows if r.user.pk == employee_a.pk)
+    assert row.cells[0].due_date == due
