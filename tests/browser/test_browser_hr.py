@@ -54,6 +54,7 @@ def test_hr_assigns_course_and_reads_matrix(browser, live_server, demo_site, axe
     download_link = page.get_by_role("link", name=re.compile(r"Excel-Datei mit \d+ Zeilen"))
     expect(download_link).to_be_visible()  # Celery runs eagerly here: ready at once
     assert axe(page) == [], format_violations(axe(page))
+    screenshot(page, "hr-export")
     with page.expect_download() as download_info:
         download_link.click()
     assert download_info.value.suggested_filename.endswith(".xlsx")
