@@ -15,6 +15,8 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from lms.models.exports import BackgroundExport
+
 ISSUER_NAME = "Kompetenzzentrum Digitale Städte und Regionen"
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #004b87."))
@@ -267,33 +269,12 @@ class CertificateReminder(models.Model):
         return f"{self.certificate_id} ({self.kind})"
 
 
-class CertificateExport(models.Model):
+class CertificateExport(BackgroundExport):
     """A ZIP of an organisation unit's certificates, built by a Celery task when the unit is
     too large to stream in one request."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Being built")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
     organisation = models.ForeignKey("lms.Organisation", on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file = models.FileField(max_length=255, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Certificate export")
         verbose_name_plural = _("Certificate exports")
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100

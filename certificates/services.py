@@ -28,6 +28,7 @@ from django.utils import timezone
 from courses.models import CoursePage, ModulePage
 from lms.models import Enrolment, Membership, Organisation, User
 from lms.services.learning import statement_record
+from lms.services.stored_files import stored_files_delete_after_commit
 
 from .models import (
     Certificate,
@@ -471,14 +472,6 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
 # --- Erasure (DSGVO Art. 17) ------------------------------------------------------------
 
 
-def _delete_stored_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.exception("Could not delete the PDF %s of an erased certificate", name)
-
-
 @transaction.atomic
 def certificates_erase_for_person(*, user: User) -> int:
     """Make every certificate of an erased person "no longer available"; returns how many.
@@ -507,8 +500,7 @@ def certificates_erase_for_person(*, user: User) -> int:
     )
     files += list(exports.exclude(file="").values_list("file", flat=True))
     exports.delete()
-    if files:
-        transaction.on_commit(functools.partial(_delete_stored_files, files))
+    stored_files_delete_after_commit(files)
     return count
 
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .exports import BackgroundExport
+
 
 class ReminderSent(models.Model):
     """One reminder mail to a learner about one enrolment's due date; the unique constraint makes
@@ -109,14 +111,9 @@ class ExternalQualification(models.Model):
         return f"{self.title} ({self.user_id}, {self.status})"
 
 
-class MatrixExport(models.Model):
+class MatrixExport(BackgroundExport):
     """The qualification matrix of a unit as an XLSX workbook, built by a Celery task (a city's
     40,000 rows take too long for a request); only the requester may see or download it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Being built")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey(
         "lms.Organisation",
@@ -124,26 +121,10 @@ class MatrixExport(models.Model):
         related_name="+",
         verbose_name=_("Organisation unit"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
     # The matrix page's filter as a query string (job_profile, status, sort), checked again by
     # ``MatrixFilterForm`` when the workbook is built.
     filters = models.CharField(_("Filter settings"), max_length=255, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file = models.FileField(max_length=255, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Qualification overview export")
         verbose_name_plural = _("Qualification overview exports")
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100

@@ -5,24 +5,13 @@ with its file ``EXPORT_RETENTION_DAYS`` after it was asked for. An export still 
 person asks for a new one. Shared by the matrix exports (lms) and the certificate ZIPs
 (certificates), whose models have the same status, file and created_at fields."""
 
-import functools
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.exception("Could not delete the expired export file %s", name)
+from .stored_files import stored_files_delete_after_commit
 
 
 @transaction.atomic
@@ -39,6 +28,5 @@ def exports_purge(model, *, now: datetime | None = None) -> tuple[int, int]:
     )
     files = list(expired.exclude(file="").values_list("file", flat=True))
     deleted, _per_model = expired.delete()
-    if files:
-        transaction.on_commit(functools.partial(_delete_files, files))
+    stored_files_delete_after_commit(files)
     return deleted, stuck

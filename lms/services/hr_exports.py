@@ -20,6 +20,7 @@ from ..models import AuditEvent, MatrixExport, Organisation, User
 from ..selectors import organisations_visible_to
 from ..selectors.hr import matrix_rows, qualification_matrix
 from .audit import audit_record
+from .stored_files import stored_files_delete_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -130,14 +131,6 @@ def _build(export: MatrixExport) -> None:
         default_storage.delete(name)
 
 
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.exception("Could not delete the XLSX export %s", name)
-
-
 def matrix_exports_erase_for_person(*, user: User) -> int:
     """Delete every matrix export that may list ``user`` (of their units and the units above,
     whatever their status) or that they requested; returns how many. Runs inside
@@ -151,6 +144,5 @@ def matrix_exports_erase_for_person(*, user: User) -> int:
     )
     files = list(exports.exclude(file="").values_list("file", flat=True))
     count, _per_model = exports.delete()
-    if files:
-        transaction.on_commit(functools.partial(_delete_files, files))
+    stored_files_delete_after_commit(files)
     return count
