@@ -8,15 +8,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from lms import services
-from lms.models import AuditEvent, ExternalQualification, MatrixExport, Membership
+from lms.models import AuditEvent, MatrixExport, Membership
 from lms.services.hr_exports import matrix_export_build, matrix_export_request
 from lms.services.privacy import person_erase
-from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import UserFactory, make_member
+from tests.lms.test_views_hr_ops import member_holding_external
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,19 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def employee_held(amt_a, cdo_profile, course):
     """An employee of Gemeinde A who holds the required course (approved external proof)."""
-    person = make_member(amt_a, full_name="Erika Vorhanden")
-    services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
-    ExternalQualification.objects.create(
-        user=person,
-        course=course,
-        title="Extern",
-        provider="Anbieter",
-        completed_on=timezone.localdate(),
-        file="nachweise/x.pdf",
-        status=ExternalQualification.Status.APPROVED,
-    )
-    qualification_status_refresh(user_ids=[person.pk])
-    return person
+    return member_holding_external(amt_a, cdo_profile, course, "Erika Vorhanden")
 
 
 class _StorageSpy:

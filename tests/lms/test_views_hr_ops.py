@@ -208,21 +208,27 @@ def test_import_token_not_usable_for_other_unit(client, hr_a, gemeinde_a, amt_a,
     assert not User.objects.filter(email="neu@bonn.de").exists()
 
 
+def member_holding_external(unit, profile, course, full_name: str):
+    """A member with ``profile`` who holds ``course`` through an approved external proof
+    (written without the review service: the status is stored as the rebuild would)."""
+    person = make_member(unit, full_name=full_name)
+    services.membership_set(user=person, organisation=unit, job_profiles=[profile])
+    ExternalQualification.objects.create(
+        user=person,
+        course=course,
+        title="Extern",
+        provider="Anbieter",
+        completed_on=timezone.localdate(),
+        file="nachweise/x.pdf",
+        status=ExternalQualification.Status.APPROVED,
+    )
+    qualification_status_refresh(user_ids=[person.pk])
+    return person
+
+
 def _staff_with_external(amt_a, cdo_profile, course, people):
     for number in range(people):
-        person = make_member(amt_a, full_name=f"Person {number:02d}")
-        services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
-        ExternalQualification.objects.create(
-            user=person,
-            course=course,
-            title="Extern",
-            provider="Anbieter",
-            completed_on=timezone.localdate(),
-            file="nachweise/x.pdf",
-            status=ExternalQualification.Status.APPROVED,
-        )
-        # written without the review service: store the status as the rebuild would
-        qualification_status_refresh(user_ids=[person.pk])
+        member_holding_external(amt_a, cdo_profile, course, f"Person {number:02d}")
 
 
 # The export with its unit and requester, the requester's scope; the per-(course, status)
