@@ -38,6 +38,28 @@ def _unit_counts_stay_exact(request):
     assert unit_status_counts_stored() == unit_status_counts_expected()
 
 
+def ensure_wagtail_site():
+    """Recreate what Wagtail's migrations insert (locale, root page, default site) when an
+    earlier transactional test flushed it and serialized rollback could not bring it back."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    locale = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
+    home = root.get_children().first() or root.add_child(
+        instance=Page(title="Kommunal-Campus", slug="home", locale=locale)
+    )
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+
+
+@pytest.fixture
+def wagtail_site(transactional_db):
+    """For transactional tests that need pages: the default site, even after a flush."""
+    ensure_wagtail_site()
+
+
 @pytest.fixture
 def land(db):
     return make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import ensure_wagtail_site
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -67,24 +69,8 @@ def demo_site(django_db_serialized_rollback, transactional_db):
     Wagtail's migrations create (root page, site, locale) after each flush."""
     from django.core.management import call_command
 
-    _ensure_wagtail_site()
+    ensure_wagtail_site()
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
-def _ensure_wagtail_site():
-    """Recreate what Wagtail's migrations insert (locale, root page, default site) when an
-    earlier transactional test flushed it and serialized rollback could not bring it back."""
-    from django.conf import settings
-    from wagtail.models import Locale, Page, Site
-
-    if Site.objects.filter(is_default_site=True).exists():
-        return
-    locale = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
-    home = root.get_children().first() or root.add_child(
-        instance=Page(title="Kommunal-Campus", slug="home", locale=locale)
-    )
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
 
 
 @pytest.fixture

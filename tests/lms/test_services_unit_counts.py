@@ -117,7 +117,7 @@ def test_compaction_keeps_the_sums(gemeinde_a, amt_a, cdo_profile, course):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refreshes_of_one_person_count_once(
-    land, gemeinde_a, amt_a, course, monkeypatch
+    wagtail_site, land, gemeinde_a, amt_a, course, monkeypatch
 ):
     """Two requests refreshing the same person at the same moment (e.g. two tabs completing
     lessons) both find the stored cell out of date: the person's row lock makes the second
