@@ -2,8 +2,10 @@
 a mandatory-course assignment and some progress made through the real services, so the
 qualification matrix shows every status right after ``seed_demo``."""
 
+import io
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from courses.models import CoursePage, LessonPage, QuizPage
@@ -138,3 +140,44 @@ def seed_staff(*, hr_bonn: User) -> None:
         course=_course("datenmanagement-in-der-kommune"),
         due_date=timezone.localdate() - timedelta(days=10),
     )
+    _seed_expiring_external(hr_bonn=hr_bonn)
+
+
+def _demo_proof_pdf() -> ContentFile:
+    """A one-page PDF standing in for a scanned training certificate."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.drawString(72, 760, "Teilnahmebescheinigung (Demo)")
+    page.drawString(72, 740, "Fortbildung Datenmanagement und Datenschutz in der Verwaltung")
+    page.save()
+    return ContentFile(buffer.getvalue(), name="teilnahmebescheinigung.pdf")
+
+
+def _seed_expiring_external(*, hr_bonn: User) -> None:
+    """Marie Schulz took her data training elsewhere three years ago; HR approved the proof,
+    and it lapses in two months: the matrix shows "läuft bald ab" and the key figures a
+    qualification lapsing this quarter."""
+    from lms.models import ExternalQualification
+    from lms.services.qualifications import (
+        external_qualification_review,
+        external_qualification_upload,
+    )
+
+    marie = User.objects.get(email="marie.schulz@demo.kommunal-campus.de")
+    if ExternalQualification.objects.filter(user=marie).exists():
+        return
+    today = timezone.localdate()
+    proof = external_qualification_upload(
+        user=marie,
+        uploaded_by=marie,
+        course=_course("datenmanagement-in-der-kommune"),
+        title="Fortbildung Datenmanagement und Datenschutz in der Verwaltung",
+        provider="Studieninstitut für kommunale Verwaltung",
+        completed_on=today - timedelta(days=3 * 365 - 60),
+        valid_until=today + timedelta(days=60),
+        file=_demo_proof_pdf(),
+    )
+    external_qualification_review(qualification=proof, reviewed_by=hr_bonn, approve=True)
