@@ -159,6 +159,13 @@ def worker_env(tmp_path, signing_dir):
         "TEST_EMAIL_FILE_PATH": str(outbox),
         "CERTIFICATE_SIGNING_DIR": str(signing_dir),
         "CELERY_VISIBILITY_TIMEOUT": "4",
+        # kombu looks for tasks to redeliver only every 10 × 10 s by default: the restarted
+        # worker found the killed render only when its first look came 4 s after the kill
+        # (the test then failed about one run in three). Look every second; and let a lock a
+        # killed worker may hold while looking expire in seconds, not five minutes.
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        "CELERY_UNACKED_MUTEX_EXPIRE": "5",
     }
     return env, media, outbox
 
