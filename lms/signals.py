@@ -100,17 +100,33 @@ def qualification_status_on_job_profile_deleted(sender, instance, **kwargs):
 
 @receiver(path_updated, sender=Organisation)
 def unit_members_on_unit_moved(sender, old_path, new_path, **kwargs):
-    """A unit moved in the tree (Django admin; treebeard also renumbers siblings this way): its
-    people count in other units above it now, and those units' assignments apply to them as to
+    """A unit moved to another place in the tree (Django admin): its people count in other
+    units above it now, and the assignments of the units newly above it apply to them as to
     newcomers. Done after the commit, in the background (a unit can have thousands of people);
-    the ids are taken now, as later renumbering in the same move may change the paths again."""
+    the ids are taken now, as later renumbering in the same move may change the paths again.
+    treebeard also sends this when it renumbers siblings to insert a unit in name order: the
+    units above them stay the same, so nothing is done."""
     from .tasks import unit_members_rejoin_task
 
+    step = Organisation.steplen
+    if old_path[:-step] == new_path[:-step]:
+        return
+
+    def above(path: str) -> set[str]:
+        return {path[:end] for end in range(step, len(path), step)}
+
+    newly_above = list(
+        Organisation.objects.filter(path__in=above(new_path) - above(old_path)).values_list(
+            "pk", flat=True
+        )
+    )
     unit_ids = list(
         Organisation.objects.filter(path__startswith=new_path).values_list("pk", flat=True)
     )
     if unit_ids:
-        transaction.on_commit(lambda: unit_members_rejoin_task.delay(unit_ids), robust=True)
+        transaction.on_commit(
+            lambda: unit_members_rejoin_task.delay(unit_ids, newly_above), robust=True
+        )
 
 
 @receiver(pre_delete, sender=User)

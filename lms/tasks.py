@@ -88,8 +88,8 @@ def unit_status_counts_compact_task() -> int:
 
 
 @shared_task(name="lms.unit_members_rejoin")
-def unit_members_rejoin_task(unit_ids: list[int]) -> int:
+def unit_members_rejoin_task(unit_ids: list[int], newly_above: list[int]) -> int:
     """After units moved in the tree: new ancestors' assignments and matrix rows (idempotent)."""
     from .services.hr import unit_members_rejoin
 
-    return unit_members_rejoin(unit_ids=unit_ids)
+    return unit_members_rejoin(unit_ids=unit_ids, newly_above=newly_above)

@@ -127,10 +127,12 @@ def assignment_create(
     return assignment
 
 
-def assignments_apply_to_member(*, membership: Membership) -> int:
-    """Apply every assignment of the member's unit or its ancestors that fits them: people who
-    join later get the mandatory courses automatically. The caller (``membership_set``)
-    refreshes the member's stored statuses."""
+def assignments_apply_to_member(
+    *, membership: Membership, organisation_ids: Iterable[int] | None = None
+) -> int:
+    """Apply every assignment of the member's unit or its ancestors (only of
+    ``organisation_ids`` when given) that fits them: people who join later get the mandatory
+    courses automatically. The caller refreshes the member's stored statuses."""
     profile_ids = set(membership.job_profiles.values_list("pk", flat=True))
     assignments = Assignment.objects.filter(
         organisation__path=Substr(
@@ -140,6 +142,8 @@ def assignments_apply_to_member(*, membership: Membership) -> int:
             Length("organisation__path"),
         )
     ).select_related("course", "organisation")
+    if organisation_ids is not None:
+        assignments = assignments.filter(organisation_id__in=list(organisation_ids))
     count = 0
     for assignment in assignments:
         if assignment.job_profile_id and assignment.job_profile_id not in profile_ids:
@@ -160,8 +164,8 @@ def assignments_apply_to_member(*, membership: Membership) -> int:
 
 
 @transaction.atomic
-def unit_members_rejoin(*, unit_ids: Iterable[int]) -> int:
-    """Units moved in the tree: their people now belong to the units above the new place as
+def unit_members_rejoin(*, unit_ids: Iterable[int], newly_above: Iterable[int]) -> int:
+    """Units moved in the tree: their people now belong to the units ``newly_above`` them as
     well. Apply those units' assignments to them as to newcomers (already assigned courses
     keep their enrolment; the earlier due date wins) and refresh their matrix rows and units.
     Returns the number of people."""
@@ -169,8 +173,9 @@ def unit_members_rejoin(*, unit_ids: Iterable[int]) -> int:
         "organisation", "user"
     )
     user_ids = set()
+    newly_above = list(newly_above)
     for membership in memberships:
-        assignments_apply_to_member(membership=membership)
+        assignments_apply_to_member(membership=membership, organisation_ids=newly_above)
         user_ids.add(membership.user_id)
     qualification_status_refresh(user_ids=user_ids)
     return len(user_ids)

@@ -180,3 +180,21 @@ def test_moved_unit_gets_the_new_citys_assignments(
     assert (enrolment.source, enrolment.due_date) == ("assigned", due)
     row = next(r for r in qualification_matrix(unit=gemeinde_b).rows if r.user.pk == employee_a.pk)
     assert row.cells[0].due_date == due
+
+
+def test_inserting_a_unit_in_name_order_starts_no_background_work(
+    gemeinde_a, amt_a, employee_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """treebeard renumbers the siblings after a unit inserted in name order: nothing above
+    them changed, so no task re-applies assignments to their thousands of people."""
+    from lms import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.unit_members_rejoin_task, "delay", lambda *a: calls.append(a))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_organisation("Amt für Aktenführung", parent=gemeinde_a)  # sorts before amt_a
+    assert calls == []
+    with django_capture_on_commit_callbacks(execute=True):
+        amt_a.refresh_from_db()
+        amt_a.move(make_organisation("Ordnungsamt Bonn", parent=gemeinde_a), "sorted-child")
+    assert len(calls) == 1
