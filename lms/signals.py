@@ -136,9 +136,11 @@ def unit_counts_on_person_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=User)
-def unit_member_on_rename(sender, instance, update_fields=None, **kwargs):
-    """The matrix sorts by the name copied into ``UnitMember``: keep it the person's name."""
-    if update_fields is not None and "full_name" not in update_fields:
+def unit_member_on_rename(sender, instance, created=False, update_fields=None, **kwargs):
+    """The matrix sorts by the name copied into ``UnitMember``: keep it the person's name.
+    Nothing to do for a new person (no unit rows yet: saves a query per imported person) or a
+    save that leaves the name alone (a login's ``last_login``)."""
+    if created or (update_fields is not None and "full_name" not in update_fields):
         return
     UnitMember.objects.filter(user_id=instance.pk).exclude(full_name=instance.full_name).update(
         full_name=instance.full_name

@@ -288,17 +288,19 @@ class MatrixQuery:
     sort: str
     columns: list = field(default_factory=list)
 
-    def scope_sql(self) -> tuple[str, list]:
-        """User ids of the people the unit's matrix lists (each once): the unit's rows of
-        ``UnitMember``, with the job profile when one is chosen."""
-        sql = f"SELECT um.user_id FROM {UnitMember._meta.db_table} um WHERE um.organisation_id = %s"
-        params: list = [self.unit.pk]
+    def _unit_where(self) -> tuple[str, list]:
+        """The unit's rows of ``UnitMember`` (``um``), with the job profile when one is chosen."""
         if self.job_profile is None:
-            sql += " AND um.job_profile_id IS NULL"
-        else:
-            sql += " AND um.job_profile_id = %s"
-            params.append(self.job_profile.pk)
-        return sql, params
+            return "um.organisation_id = %s AND um.job_profile_id IS NULL", [self.unit.pk]
+        return "um.organisation_id = %s AND um.job_profile_id = %s", [
+            self.unit.pk,
+            self.job_profile.pk,
+        ]
+
+    def scope_sql(self) -> tuple[str, list]:
+        """User ids of the people the unit's matrix lists (each once)."""
+        where, params = self._unit_where()
+        return f"SELECT um.user_id FROM {UnitMember._meta.db_table} um WHERE {where}", params
 
     def _in_columns(self, column: str) -> tuple[str, list]:
         ids = [course.pk for course in self.columns]
@@ -307,13 +309,7 @@ class MatrixQuery:
     def _people_where(self) -> tuple[str, list]:
         """Who is on the matrix: the unit's people (``um``) with a cell of the filtered status."""
         table = QualificationStatus._meta.db_table
-        where = "um.organisation_id = %s"
-        params: list = [self.unit.pk]
-        if self.job_profile is None:
-            where += " AND um.job_profile_id IS NULL"
-        else:
-            where += " AND um.job_profile_id = %s"
-            params.append(self.job_profile.pk)
+        where, params = self._unit_where()
         if self.status and not self.columns:
             where += " AND 1 = 0"  # without columns there are no cells to match
         elif self.status == NOT_REQUIRED:
