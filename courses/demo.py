@@ -6,6 +6,7 @@ Called by ``manage.py seed_demo`` (lms), which passes in users and job profiles,
 imports nothing from the learning core.
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from .models import (
     CourseIndexPage,
     CourseOutcome,
     CoursePage,
+    LegalAct,
+    LegalActChange,
+    LessonLegalSource,
     LessonPage,
     ModulePage,
     QuizPage,
@@ -110,8 +114,11 @@ def _seed_course(
                 slug=lesson_data["slug"],
                 estimated_minutes=lesson_data["minutes"],
                 body=lesson_data["body"],
+                state_date=datetime.date.fromisoformat(lesson_data["state_date"]),
+                review_by=datetime.date.fromisoformat(lesson_data["review_by"]),
                 owner=owner,
             )
+            lesson.legal_sources = _legal_sources(lesson_data["legal_sources"])
             module.add_child(instance=lesson)
             _publish(lesson, owner)
         if number == len(modules):
@@ -132,6 +139,52 @@ def _seed_course(
             module.add_child(instance=quiz)
             _publish(quiz, owner)
     return course
+
+
+def _legal_sources(rows) -> list[LessonLegalSource]:
+    acts = {act.abbreviation: act for act in LegalAct.objects.all()}
+    return [
+        LessonLegalSource(
+            act=acts[row["act"]],
+            reference=row.get("reference", ""),
+            version_date=(
+                datetime.date.fromisoformat(row["version_date"])
+                if row.get("version_date")
+                else None
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _seed_legal_acts() -> dict:
+    """The legal sources the seed lessons cite (``legal_acts.json``), matched by abbreviation."""
+    data = json.loads((CONTENT_DIR / "legal_acts.json").read_text(encoding="utf-8"))
+    for act in data["acts"]:
+        LegalAct.objects.update_or_create(
+            abbreviation=act["abbreviation"],
+            defaults={"title": act["title"], "kind": act["kind"], "url": act["url"]},
+        )
+    return data
+
+
+def _seed_legal_changes(data: dict) -> None:
+    """Recorded changes of sources (the Vergabebeschleunigungsgesetz), after the lessons exist,
+    so recording one flags the lessons citing it and tells their trainers."""
+    for row in data["changes"]:
+        if LegalActChange.objects.filter(title=row["title"]).exists():
+            continue
+        change = LegalActChange.objects.create(
+            title=row["title"],
+            description=row["description"],
+            status=row["status"],
+            effective_on=(
+                datetime.date.fromisoformat(row["effective_on"]) if row["effective_on"] else None
+            ),
+            recorded_on=datetime.date.fromisoformat(row["recorded_on"]),
+            url=row["url"],
+        )
+        change.acts.set(LegalAct.objects.filter(abbreviation__in=row["acts"]))
 
 
 def _seed_trainer_rights(index: CourseIndexPage) -> Group:
@@ -179,6 +232,7 @@ def _seed_workflow(index: CourseIndexPage, group: Group) -> Workflow:
 def seed_courses(*, trainers, job_profiles_by_name) -> list[CoursePage]:
     for name, slug, description in TOPICS:
         Topic.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+    legal = _seed_legal_acts()
     index = catalogue_page()
     group = _seed_trainer_rights(index)
     _seed_workflow(index, group)
@@ -188,4 +242,5 @@ def seed_courses(*, trainers, job_profiles_by_name) -> list[CoursePage]:
         courses.append(
             _seed_course(index, data, trainers=trainers, job_profiles_by_name=job_profiles_by_name)
         )
+    _seed_legal_changes(legal)
     return courses

@@ -4,12 +4,16 @@ The tree is CourseIndexPage (catalogue) > CoursePage > ModulePage > LessonPage /
 These models hold content and presentation only; progress and completion live in ``lms``.
 """
 
+from .legal import LegalAct, LegalActChange, LessonLegalSource
 from .pages import CourseIndexPage, CourseOutcome, CoursePage, LessonPage, ModulePage, QuizPage
 from .topics import Topic
 from .workflow import SecondTrainerApprovalTask
 
 __all__ = [
     "CourseIndexPage",
+    "LegalAct",
+    "LegalActChange",
+    "LessonLegalSource",
     "CourseOutcome",
     "CoursePage",
     "LessonPage",

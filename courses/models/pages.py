@@ -228,11 +228,31 @@ class LessonPage(CourseChildMixin, Page):
         help_text=_("Untick for optional further reading."),
     )
     body = StreamField(LessonStreamBlock(), verbose_name=_("Content"))
+    state_date = models.DateField(
+        _("State as of"),
+        null=True,
+        blank=True,
+        help_text=_('The date up to which the content was checked (shown as "Stand").'),
+    )
+    review_by = models.DateField(
+        _("Review by"),
+        null=True,
+        blank=True,
+        help_text=_("Trainers are reminded when this date has passed."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("estimated_minutes"),
         FieldPanel("is_required"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("state_date"),
+                FieldPanel("review_by"),
+                InlinePanel("legal_sources", label=_("Legal bases")),
+            ],
+            heading=_("Legal currency"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]
@@ -241,6 +261,25 @@ class LessonPage(CourseChildMixin, Page):
     class Meta:
         verbose_name = _("Lesson")
         verbose_name_plural = _("Lessons")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.legal_currency())
+        return context
+
+    def legal_currency(self) -> dict:
+        """What learners see of the lesson's currency: its cited sources, and the recorded
+        changes of those sources that are newer than the lesson's state date. Two queries."""
+        from .legal import LegalActChange
+
+        sources = list(self.legal_sources.select_related("act"))
+        changes = LegalActChange.objects.filter(acts__in={s.act_id for s in sources})
+        if self.state_date:
+            changes = changes.filter(recorded_on__gt=self.state_date)
+        return {
+            "legal_sources": sources,
+            "legal_changes_since": list(changes.distinct()) if sources else [],
+        }
 
 
 class QuizPage(CourseChildMixin, Page):

@@ -113,6 +113,33 @@ def keys(where, obj, required):
     return not missing
 
 
+LEGAL = json.loads((HERE / "legal_acts.json").read_text(encoding="utf-8"))
+ACTS = {act["abbreviation"] for act in LEGAL["acts"]}
+DATE_RE = re.compile(r"^20\d\d-[01]\d-[0-3]\d$")
+
+
+def check_currency(where, lesson):
+    """Every lesson has its state date, a later review date and at least one known source."""
+    state, review = lesson["state_date"], lesson["review_by"]
+    for name, value in (("state_date", state), ("review_by", review)):
+        if not isinstance(value, str) or not DATE_RE.match(value):
+            err(where, f"{name} must be an ISO date")
+    if isinstance(state, str) and isinstance(review, str) and review <= state:
+        err(where, "review_by must be after state_date")
+    sources = lesson["legal_sources"]
+    if not isinstance(sources, list) or not sources:
+        err(where, "legal_sources must be a non-empty list")
+        return
+    for si, source in enumerate(sources):
+        sw = f"{where}.legal_sources[{si}]"
+        if not isinstance(source, dict) or source.get("act") not in ACTS:
+            err(sw, f"unknown legal act {source!r}")
+            continue
+        extra = set(source) - {"act", "reference", "version_date"}
+        if extra:
+            err(sw, f"unexpected keys {sorted(extra)}")
+
+
 def words(text):
     return len(re.findall(r"\w+(?:[-.’'/]\w+)*", text))
 
@@ -315,8 +342,13 @@ def check_course(fname):
             lessons = lessons if isinstance(lessons, list) else []
         for li, les in enumerate(lessons):
             lw = f"{mw}.lessons[{li}]"
-            if not keys(lw, les, ["title", "slug", "minutes", "body"]):
+            if not keys(
+                lw,
+                les,
+                ["title", "slug", "minutes", "state_date", "review_by", "legal_sources", "body"],
+            ):
                 continue
+            check_currency(lw, les)
             stats["lessons"] += 1
             plain(lw + ".title", les["title"])
             if not isinstance(les["slug"], str) or not SLUG_RE.match(les["slug"]):

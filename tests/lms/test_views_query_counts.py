@@ -27,8 +27,9 @@ SIZES = [
 # (two, ``CourseIndexPage.route``), session, user, the enrolment joined to its course, opening
 # the lesson (savepoint, select, release), the outline fingerprint and two for progress. Before
 # the outline cache and the one-query enrolment look-up it was 23; with Wagtail's routing (two
-# queries per segment) 20.
-LESSON_PAGE_QUERIES = 16  # incl. 2 for Wagtail page view restrictions
+# queries per segment) 20. One more for the lesson's legal sources (a lesson that cites some adds
+# one for the changes recorded since its state date).
+LESSON_PAGE_QUERIES = 17  # incl. 2 for Wagtail page view restrictions
 # Session, user, the lesson, the enrolment, the completion write (savepoints, progress row,
 # conditional UPDATE, learning record with its actor, completion check), then the outline
 # fingerprint and progress for the partial (htmx) or the next lesson's URL (plain POST).

@@ -1,0 +1,49 @@
+"""Writes for course content that are not page edits: telling trainers about legal changes."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .legal_currency import courses_of_lessons, lessons_flagged_by_change
+from .models import LegalActChange
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def legal_change_notify_trainers(*, change_id: int) -> int:
+    """Mail the responsible trainers of every course with a lesson the change flags, once per
+    change (the conditional UPDATE claims it; a second run sends nothing). Returns the number
+    of mails sent."""
+    claimed = LegalActChange.objects.filter(pk=change_id, trainers_notified_at__isnull=True).update(
+        trainers_notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    change = LegalActChange.objects.get(pk=change_id)
+    lessons = list(lessons_flagged_by_change(change))
+    lessons_by_trainer: dict = {}
+    for course in courses_of_lessons(lessons):
+        own = [lesson for lesson in lessons if lesson.path.startswith(course.path)]
+        for trainer in course.responsible_trainers.all():
+            lessons_by_trainer.setdefault(trainer, []).extend(own)
+    for trainer, own in lessons_by_trainer.items():
+        with translation.override(getattr(trainer, "language", None) or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "courses/mail/legal_change.txt",
+                {
+                    "trainer": trainer,
+                    "change": change,
+                    "lessons": own,
+                    "site_url": settings.SITE_URL,
+                },
+            )
+            subject = _("Lessons to review: %(title)s") % {"title": change.title}
+        send_mail(subject, body, None, [trainer.email])
+    logger.info("Legal change %s flagged %d lessons", change_id, len(lessons))
+    return len(lessons_by_trainer)
