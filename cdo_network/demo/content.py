@@ -94,24 +94,29 @@ FUNDING = [
         "funder": "Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen (BMWSB), "
         "Projektträger KfW",
         "target_group": "Städte, Gemeinden, Landkreise und interkommunale Kooperationen",
-        "funding_rate": "siehe Förderaufruf",
+        "funding_rate": "65 % der förderfähigen Ausgaben; 90 % für Kommunen in "
+        "Haushaltsnotlage",
         "description": "Förderung integrierter Smart-City-Strategien und ihrer Umsetzung in "
         "ausgewählten Modellprojekten (Staffeln 2019 bis 2021).",
         "accepting_applications": False,
-        "deadline_note": "derzeit keine neue Staffel – siehe Förderaufruf",
+        "deadline_note": "keine neue Staffel; ausgewählte Modellprojekte laufen weiter",
         "url": "https://www.smart-city-dialog.de/",
         "topics": ["smart-city", "datenstrategie"],
     },
     {
         "name": "Kommunalrichtlinie (Nationale Klimaschutzinitiative)",
         "funder_level": "bund",
-        "funder": "Nationale Klimaschutzinitiative, Projektträger Zukunft – Umwelt – "
+        "funder": "Bundesministerium für Umwelt, Klimaschutz, Naturschutz und nukleare "
+        "Sicherheit (BMUKN), Nationale Klimaschutzinitiative; Projektträger Zukunft – Umwelt – "
         "Gesellschaft (ZUG) gGmbH",
         "target_group": "Kommunen und kommunale Unternehmen",
-        "funding_rate": "je nach Maßnahme – siehe Förderaufruf",
-        "description": "Klimaschutz in Kommunen, z. B. Energiemanagement und Klimaschutzkonzepte.",
+        "funding_rate": "je nach Maßnahme unterschiedliche Quoten (Merkblatt der Maßnahme; "
+        "finanzschwache Kommunen erhalten höhere Quoten)",
+        "description": "Klimaschutz in Kommunen, z. B. Klimaschutzkonzepte und investive "
+        "Maßnahmen. Ob Energiemanagement weiterhin gefördert wird: Stand prüfen in der "
+        "aktuellen Fassung der Richtlinie.",
         "accepting_applications": True,
-        "deadline_note": "Antragsfenster siehe Förderaufruf",
+        "deadline_note": "Richtlinie läuft bis 31. Dezember 2027",
         "url": "https://www.klimaschutz.de/",
         "topics": ["energie-klima"],
     },
@@ -134,11 +139,11 @@ FUNDING = [
         "land": "NW",
         "funder": "Land Nordrhein-Westfalen (Wirtschaftsministerium)",
         "target_group": "Kommunen in den ausgewählten Modellregionen",
-        "funding_rate": "siehe Förderaufruf",
+        "funding_rate": "bis zu 80 %",
         "description": "Landesprogramm zur Digitalisierung von Verwaltung und Stadtentwicklung "
-        "in ausgewählten Modellregionen; als Beispiel für Landesförderung.",
+        "in ausgewählten Modellregionen; als Beispiel für Landesförderung. Abgeschlossen.",
         "accepting_applications": False,
-        "deadline_note": "Programm abgeschlossen",
+        "deadline_note": "beendet am 30. Juni 2023",
         "url": "https://www.wirtschaft.nrw/",
         "topics": ["ozg", "smart-city"],
     },
@@ -173,7 +178,8 @@ STANDARDS = [
     ("DCAT-AP.de", "dcat-ap-de",
      "Deutsches Metadatenschema für offene Verwaltungsdaten; Grundlage für GovData und die "
      "Open-Data-Portale von Bund, Ländern und Kommunen.",
-     "GovData – Geschäfts- und Koordinierungsstelle, im Auftrag des IT-Planungsrats",
+     "Geschäfts- und Koordinierungsstelle GovData bei der FITKO (seit 1. Januar 2023); "
+     "verbindlich durch Beschluss des IT-Planungsrats (26. Sitzung)",
      "https://www.dcat-ap.de/", ["offene-daten"], "Offene Daten in der Kommune"),
     ("DIN SPEC 91357", "din-spec-91357",
      "„Referenzarchitekturmodell Offene Urbane Plattform (OUP)“: Bausteine und Schnittstellen "
