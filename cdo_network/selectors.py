@@ -21,7 +21,9 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from wagtail.models import Page
 
+from courses.selectors import live_courses_by_topic
 from lms.models import Membership, Organisation
 
 from .models import (
@@ -410,8 +412,67 @@ def funding_programmes(*, params, user=None) -> dict:
     }
 
 
-def standards_list() -> QuerySet:
-    return Standard.objects.prefetch_related("topics", "courses").order_by("name")
+def weakest_dimensions(scores: dict[str, float]) -> list[str]:
+    """The two weakest dimensions of an assessment; ties keep the order of the dimensions."""
+    order = list(Assessment.SCORE_FIELDS)
+    return sorted(order, key=lambda dim: (scores[dim], order.index(dim)))[:2]
+
+
+@dataclass
+class CourseDemand:
+    topic: object
+    standards: list = field(default_factory=list)
+    stocktakings: int = 0
+
+
+def course_demand() -> list[CourseDemand]:
+    """Course topics that standards or stocktaking recommendations point to but that have no
+    live course yet: what the competence centre should write next, with how many standards
+    name the topic and how many stocktakings recommended it (their weakest dimensions)."""
+    standards = list(Standard.objects.exclude(course_topic=None).select_related("course_topic"))
+    recommendations = list(
+        Recommendation.objects.filter(kind=Recommendation.Kind.COURSE)
+        .exclude(course_topic=None)
+        .select_related("course_topic")
+    )
+    topics = {s.course_topic_id: s.course_topic for s in standards}
+    topics.update({r.course_topic_id: r.course_topic for r in recommendations})
+    with_courses = {pk for pk, courses in live_courses_by_topic(topics).items() if courses}
+    demand = {pk: CourseDemand(topic=t) for pk, t in topics.items() if pk not in with_courses}
+    for standard in standards:
+        if standard.course_topic_id in demand:
+            demand[standard.course_topic_id].standards.append(standard)
+    dims_by_topic: dict[int, set] = {}
+    for rec in recommendations:
+        if rec.course_topic_id in demand:
+            dims_by_topic.setdefault(rec.course_topic_id, set()).add(rec.dimension)
+    if dims_by_topic:
+        fields = Assessment.SCORE_FIELDS
+        for row in Assessment.objects.values(*fields.values()):
+            weakest = set(weakest_dimensions({d: float(row[f]) for d, f in fields.items()}))
+            for topic_id, dims in dims_by_topic.items():
+                if weakest & dims:
+                    demand[topic_id].stocktakings += 1
+    return sorted(
+        demand.values(), key=lambda d: (-(len(d.standards) + d.stocktakings), d.topic.name)
+    )
+
+
+def standards_list() -> list[Standard]:
+    """Standards with the live courses that teach them: the ones linked by hand, else the live
+    courses of the standard's course topic (``topic_courses``); none means a dead end we show
+    as "no course yet" and count as demand."""
+    standards = list(
+        Standard.objects.select_related("course_topic")
+        .prefetch_related("topics", Prefetch("courses", queryset=Page.objects.live()))
+        .order_by("name")
+    )
+    by_topic = live_courses_by_topic(s.course_topic_id for s in standards)
+    for standard in standards:
+        standard.topic_courses = list(standard.courses.all()) or by_topic.get(
+            standard.course_topic_id, []
+        )
+    return standards
 
 
 # --- Stocktaking ------------------------------------------------------------------------------
@@ -464,13 +525,13 @@ def assessment_report(*, assessment: Assessment) -> dict:
         }
         for dim in Assessment.SCORE_FIELDS
     ]
-    # Ties keep the order in which the dimensions are listed.
-    order = list(Assessment.SCORE_FIELDS)
-    weakest = [
-        row["dimension"]
-        for row in sorted(rows, key=lambda r: (r["score"], order.index(r["dimension"])))[:2]
-    ]
-    recommendations = Recommendation.objects.filter(dimension__in=weakest).select_related("page")
+    weakest = weakest_dimensions(scores)
+    recommendations = list(
+        Recommendation.objects.filter(dimension__in=weakest).select_related("page", "course_topic")
+    )
+    by_topic = live_courses_by_topic(r.course_topic_id for r in recommendations)
+    for recommendation in recommendations:
+        recommendation.topic_courses = by_topic.get(recommendation.course_topic_id, [])
     chart = radar_chart(
         [str(row["label"]) for row in rows],
         [row["score"] for row in rows],
@@ -482,7 +543,7 @@ def assessment_report(*, assessment: Assessment) -> dict:
         "has_comparison": comparison is not None,
         "min_comparison_group": MIN_COMPARISON_GROUP,
         "weakest": [{"dimension": d, "label": labels[d]} for d in weakest],
-        "recommendations": list(recommendations),
+        "recommendations": recommendations,
         "chart": chart,
         "question_count": sum(len(q) for q in QUESTIONS.values()),
     }

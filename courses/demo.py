@@ -41,6 +41,11 @@ TOPICS = [
     ("IT-Beschaffung", "it-beschaffung", "Vergaberecht, herstellerneutrale Ausschreibung, EVB-IT."),
     ("Standards", "standards", "Offene Standards und Schnittstellen für vernetzte Kommunen."),
     ("Förderung", "foerderung", "Förderprogramme von Bund, Ländern und EU."),
+    (
+        "Informationssicherheit",
+        "informationssicherheit",
+        "IT-Grundschutz, Basis-Absicherung und Notfallvorsorge in der Kommune.",
+    ),
 ]
 TRAINER_GROUP = "Trainer"
 

@@ -136,3 +136,15 @@ def course_requirements(course: CoursePage, outline: list[OutlineModule] | None 
         final_quiz_pass_marks={quiz.pk: (quiz.pass_mark or course.pass_mark) for quiz in quizzes},
         item_ids=tuple(item.pk for item in items),
     )
+
+
+def live_courses_by_topic(topic_ids) -> dict[int, list[CoursePage]]:
+    """Live courses of the given topics, by topic id, in one query (for the network's standards
+    and stocktaking recommendations, which point to a topic rather than to a page)."""
+    topic_ids = {pk for pk in topic_ids if pk}
+    courses: dict[int, list[CoursePage]] = {pk: [] for pk in topic_ids}
+    if topic_ids:
+        rows = CoursePage.objects.live().filter(topic_id__in=topic_ids).order_by("title")
+        for course in rows.only("id", "title", "url_path", "path", "depth", "topic_id"):
+            courses[course.topic_id].append(course)
+    return courses

@@ -23,6 +23,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from courses.models import Topic as CourseTopic
 from lms import services as lms_services
 from lms.models import Membership, Organisation, User
 
@@ -264,7 +265,7 @@ def _seed_catalogue(topics):
         topic_slugs = row.pop("topics")
         programme, _ = FundingProgramme.objects.get_or_create(name=row["name"], defaults=row)
         programme.topics.set([topics[s] for s in topic_slugs])
-    for name, slug, purpose, maintainer, url, topic_slugs, course_topics in STANDARDS:
+    for name, slug, purpose, maintainer, url, topic_slugs, course_topic in STANDARDS:
         standard, _ = Standard.objects.get_or_create(
             slug=slug,
             defaults={
@@ -272,7 +273,7 @@ def _seed_catalogue(topics):
                 "purpose": purpose,
                 "maintainer": maintainer,
                 "url": url,
-                "course_topics": course_topics,
+                "course_topic": CourseTopic.objects.filter(name=course_topic).first(),
             },
         )
         standard.topics.set([topics[s] for s in topic_slugs])
@@ -282,12 +283,17 @@ def _seed_stocktaking():
     from ..models import QUESTIONS
 
     for dimension, rows in RECOMMENDATIONS.items():
-        for order, (kind, title, project_slug) in enumerate(rows):
+        for order, (kind, title, project_slug, course_topic) in enumerate(rows):
             page = ProjectPage.objects.filter(slug=project_slug).first() if project_slug else None
             Recommendation.objects.get_or_create(
                 dimension=dimension,
                 title=title or page.title,
-                defaults={"kind": kind, "page": page, "sort_order": order},
+                defaults={
+                    "kind": kind,
+                    "page": page,
+                    "sort_order": order,
+                    "course_topic": CourseTopic.objects.filter(name=course_topic).first(),
+                },
             )
     keys = [key for questions in QUESTIONS.values() for key, _text in questions]
     for name, values in DEMO_ASSESSMENTS.items():

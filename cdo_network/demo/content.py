@@ -94,8 +94,7 @@ FUNDING = [
         "funder": "Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen (BMWSB), "
         "Projektträger KfW",
         "target_group": "Städte, Gemeinden, Landkreise und interkommunale Kooperationen",
-        "funding_rate": "65 % der förderfähigen Ausgaben; 90 % für Kommunen in "
-        "Haushaltsnotlage",
+        "funding_rate": "65 % der förderfähigen Ausgaben; 90 % für Kommunen in Haushaltsnotlage",
         "description": "Förderung integrierter Smart-City-Strategien und ihrer Umsetzung in "
         "ausgewählten Modellprojekten (Staffeln 2019 bis 2021).",
         "accepting_applications": False,
@@ -154,53 +153,55 @@ STANDARDS = [
      "Offene Schnittstelle für Ratsinformationssysteme: Sitzungen, Vorlagen und Beschlüsse "
      "kommunaler Gremien werden maschinenlesbar abrufbar.",
      "OParl-Initiative (Kommunen, Hersteller und Zivilgesellschaft)", "https://oparl.org/",
-     ["offene-daten", "buergerbeteiligung"], "Offene Daten in der Kommune"),
+     ["offene-daten", "buergerbeteiligung"], "Datenmanagement"),
     ("XÖV-Standards", "xoev",
      "Rahmenwerk für XML-Datenaustauschstandards der öffentlichen Verwaltung "
      "(z. B. XMeld, XPersonenstand): Regeln für Entwicklung, Qualität und Betrieb.",
      "Koordinierungsstelle für IT-Standards (KoSIT), Bremen", "https://www.xoev.de/",
-     ["ozg"], "Grundlagen der OZG-Umsetzung"),
+     ["ozg"], "Standards"),
     ("XRepository", "xrepository",
      "Verzeichnis, in dem XÖV-Standards, Schemata und Codelisten veröffentlicht und "
      "versioniert werden.",
      "Koordinierungsstelle für IT-Standards (KoSIT), Bremen", "https://www.xrepository.de/",
-     ["ozg"], "Grundlagen der OZG-Umsetzung"),
+     ["ozg"], "Standards"),
     ("XPlanung", "xplanung",
      "Austauschstandard für Bauleitpläne, Raumordnungs- und Landschaftspläne; vom "
      "IT-Planungsrat als verbindlicher Standard beschlossen.",
      "Leitstelle XPlanung/XBau beim Landesbetrieb Geoinformation und Vermessung Hamburg",
-     "https://xleitstelle.de/", ["smart-city"], "Digitale Planungs- und Bauverfahren"),
+     "https://xleitstelle.de/", ["smart-city"], "Standards"),
     ("XBau", "xbau",
      "Austauschstandard für bauaufsichtliche Verfahren, etwa Bauantrag und Genehmigung, "
      "zwischen Antragstellenden und Bauaufsichtsbehörden.",
      "Leitstelle XPlanung/XBau beim Landesbetrieb Geoinformation und Vermessung Hamburg",
-     "https://xleitstelle.de/", ["ozg"], "Digitale Planungs- und Bauverfahren"),
+     "https://xleitstelle.de/", ["ozg"], "Standards"),
     ("DCAT-AP.de", "dcat-ap-de",
      "Deutsches Metadatenschema für offene Verwaltungsdaten; Grundlage für GovData und die "
      "Open-Data-Portale von Bund, Ländern und Kommunen.",
      "Geschäfts- und Koordinierungsstelle GovData bei der FITKO (seit 1. Januar 2023); "
      "verbindlich durch Beschluss des IT-Planungsrats (26. Sitzung)",
-     "https://www.dcat-ap.de/", ["offene-daten"], "Offene Daten in der Kommune"),
+     "https://www.dcat-ap.de/", ["offene-daten"], "Datenmanagement"),
     ("DIN SPEC 91357", "din-spec-91357",
      "„Referenzarchitekturmodell Offene Urbane Plattform (OUP)“: Bausteine und Schnittstellen "
      "offener urbaner Datenplattformen, damit Kommunen nicht an einen Anbieter gebunden sind.",
      "DIN e. V. (DIN SPEC, 2017)", "https://www.din.de/",
-     ["smart-city", "offene-daten"], "Urbane Datenplattformen"),
+     ["smart-city", "offene-daten"], "Standards"),
 ]  # fmt: skip
 
+# (kind, title, project slug, course topic): course recommendations name a topic of the
+# catalogue, so they always lead to its live courses (or show, and count, the missing course).
 RECOMMENDATIONS = {
-    "strategy": [("course", "Digitalstrategie für Kommunen entwickeln", None),
-                 ("project", None, "parkraumsensorik")],
-    "organisation": [("course", "Die Rolle des CDO in der Verwaltung", None),
-                     ("project", None, "digitaler-bauantrag")],
-    "data": [("course", "Offene Daten in der Kommune", None),
-             ("project", None, "ratsinformationen-oparl")],
-    "infrastructure": [("course", "Informationssicherheit (BSI IT-Grundschutz)", None),
-                       ("project", None, "energiemonitoring")],
-    "services": [("course", "Grundlagen der OZG-Umsetzung", None),
-                 ("project", None, "digitaler-bauantrag")],
-    "skills": [("course", "Digitale Kompetenzen für Führungskräfte", None),
-               ("project", None, "energiemonitoring")],
+    "strategy": [("course", "Kurse: CDO-Rolle", None, "CDO-Rolle & Organisation"),
+                 ("project", None, "parkraumsensorik", None)],
+    "organisation": [("course", "Kurse: CDO-Rolle", None, "CDO-Rolle & Organisation"),
+                     ("project", None, "digitaler-bauantrag", None)],
+    "data": [("course", "Kurse: Datenmanagement", None, "Datenmanagement"),
+             ("project", None, "ratsinformationen-oparl", None)],
+    "infrastructure": [("course", "Kurse: Informationssicherheit", None, "Informationssicherheit"),
+                       ("project", None, "energiemonitoring", None)],
+    "services": [("course", "Kurse: CDO-Rolle", None, "CDO-Rolle & Organisation"),
+                 ("project", None, "digitaler-bauantrag", None)],
+    "skills": [("course", "Kurse: Datenmanagement", None, "Datenmanagement"),
+               ("course", "Kurse: IT-Beschaffung", None, "IT-Beschaffung")],
 }  # fmt: skip
 
 # Invented stocktakings of the other cities, so Bonn sees an anonymous comparison.

@@ -118,11 +118,17 @@ class Standard(models.Model):
         related_name="+",
         verbose_name=_("Courses that teach it"),
     )
-    course_topics = models.CharField(
-        _("Course topics"),
-        max_length=255,
+    course_topic = models.ForeignKey(
+        "courses.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        help_text=_("Topics of courses that cover the standard, while no course page exists."),
+        related_name="+",
+        verbose_name=_("Course topic"),
+        help_text=_(
+            "Live courses of this topic are listed; while there is none, the standard counts as "
+            "demand for a course."
+        ),
     )
 
     panels = [
@@ -133,7 +139,7 @@ class Standard(models.Model):
         FieldPanel("url"),
         FieldPanel("topics"),
         FieldPanel("courses"),
-        FieldPanel("course_topics"),
+        FieldPanel("course_topic"),
     ]
 
     class Meta:

@@ -125,6 +125,18 @@ class Recommendation(models.Model):
         verbose_name=_("Page"),
         help_text=_("The course or project page; leave empty to recommend a course topic."),
     )
+    course_topic = models.ForeignKey(
+        "courses.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Course topic"),
+        help_text=_(
+            "For course recommendations: the live courses of this topic are offered; while there "
+            "is none, the recommendation counts as demand for a course."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -52,13 +52,29 @@ def test_deadline_reminder_once(client, member_a):
 
 
 def test_standards_catalogue(client, db):
-    """Each standard shows purpose, maintainer and the course topics that teach it."""
+    """Each standard shows purpose, maintainer and links the live courses of its topic."""
+    from courses.demo import catalogue_page
+    from courses.models import CoursePage
+    from courses.models import Topic as CourseTopic
+
+    topic = CourseTopic.objects.create(name="Datenmanagement", slug="datenmanagement")
+    course = CoursePage(
+        title="Offene Daten",
+        slug="offene-daten",
+        teaser="Kurz.",
+        topic=topic,
+        level="einsteiger",
+        duration_minutes=30,
+    )
+    catalogue_page().add_child(instance=course)
+    course.save_revision().publish()
     Standard.objects.create(
         name="OParl",
         slug="oparl",
         purpose="Schnittstelle für Ratsinformationssysteme",
         maintainer="OParl-Initiative",
-        course_topics="Offene Daten in der Kommune",
+        course_topic=topic,
     )
     html = client.get(reverse("cdo_network:standards_list")).content.decode()
-    assert "OParl-Initiative" in html and "Offene Daten in der Kommune" in html
+    assert "OParl-Initiative" in html
+    assert f'href="{course.url}"' in html and course.title in html
