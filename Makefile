@@ -22,11 +22,14 @@ messages: install
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
 ## Bring the platform up with demo content on http://127.0.0.1:8000 (SQLite, Celery eager).
+## Links in mails, QR codes and share links follow HOST and PORT (`make run PORT=8811`) unless
+## SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 run: messages
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
+	SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (browser tests skip when chromium is absent).
 test: messages

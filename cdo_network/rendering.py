@@ -7,7 +7,7 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import filetype
@@ -92,11 +92,32 @@ class CalendarEntry:
     description: str
 
 
+def _berlin_vtimezone() -> icalendar.Timezone:
+    """Europe/Berlin as two yearly rules (last Sunday of March and of October), the form every
+    calendar reads. icalendar's generated VTIMEZONE lists each past change as a multi-value
+    RDATE line, which ical.js misreads (an event on 1 July 2027 14:00 became 13:00Z)."""
+    timezone = icalendar.Timezone()
+    timezone.add("tzid", "Europe/Berlin")
+    for kind, name, start, offset_from, offset_to, month in (
+        (icalendar.TimezoneDaylight, "CEST", datetime(1981, 3, 29, 2), 1, 2, 3),
+        (icalendar.TimezoneStandard, "CET", datetime(1996, 10, 27, 3), 2, 1, 10),
+    ):
+        rule = kind()
+        rule.add("tzname", name)
+        rule.add("dtstart", start)
+        rule.add("tzoffsetfrom", timedelta(hours=offset_from))
+        rule.add("tzoffsetto", timedelta(hours=offset_to))
+        rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        timezone.add_component(rule)
+    return timezone
+
+
 def render_ical(entries: Iterable[CalendarEntry], *, name: str) -> bytes:
-    """An RFC 5545 calendar with times in Europe/Berlin and the matching VTIMEZONE."""
+    """An RFC 5545 calendar (METHOD:PUBLISH) with times in Europe/Berlin and its VTIMEZONE."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Kommunal-Campus//CDO-Netzwerk//DE")
     cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Berlin")
     for entry in entries:
@@ -111,7 +132,7 @@ def render_ical(entries: Iterable[CalendarEntry], *, name: str) -> bytes:
         event.add("url", entry.url)
         event.add("description", entry.description)
         cal.add_component(event)
-    cal.add_missing_timezones()
+    cal.subcomponents.insert(0, _berlin_vtimezone())  # defined before the events that use it
     return cal.to_ical()
 
 

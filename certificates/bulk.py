@@ -14,8 +14,6 @@ changes nothing that is done.
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +21,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 from lms.models import Enrolment
 
+from .codes import new_verification_code
 from .models import Certificate
 from .services import (
     _snapshot_fields,
@@ -74,7 +73,7 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
                 course_id=enrolment.course_id,
                 template=templates[enrolment.course_id],
                 serial=take_serial(counters[issued_on[enrolment.pk].year]),
-                code=secrets.token_urlsafe(24),
+                code=new_verification_code(),
                 **{**shared[key], "learner_name": enrolment.user.full_name},
             )
         )

@@ -5,13 +5,16 @@ from django.db.models import Exists, OuterRef, QuerySet
 from lms.models import Membership, Organisation, User
 from lms.selectors import organisations_visible_to
 
+from .codes import canonical_verification_code
 from .models import Certificate
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    """Exact, case-sensitive match of the public code (no normalisation, no prefix search)."""
+    """The certificate with this public code: a typable code however it was typed (case,
+    spaces, hyphens; its check symbol must hold), an older code exactly. Never a prefix."""
     if not code or len(code) > 64:
         return None
+    code = canonical_verification_code(code) or code
     return Certificate.objects.filter(code=code).first()
 
 

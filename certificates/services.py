@@ -30,6 +30,7 @@ from lms.models import Enrolment, Membership, Organisation, User
 from lms.services.learning import statement_record
 from lms.services.stored_files import stored_files_delete_after_commit
 
+from .codes import new_verification_code
 from .models import (
     Certificate,
     CertificateExport,
@@ -190,7 +191,7 @@ def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
                 course_id=enrolment.course_id,
                 template=template,
                 serial=_next_serial(fields["issued_on"].year),
-                code=secrets.token_urlsafe(24),
+                code=new_verification_code(),
                 **fields,
             )
     except IntegrityError:  # a concurrent completion issued it first
@@ -274,7 +275,7 @@ def certificate_reissue(
         course_id=old.course_id,
         template_id=old.template_id,
         serial=_next_serial(timezone.localdate().year),
-        code=secrets.token_urlsafe(24),
+        code=new_verification_code(),
         learner_name=learner_name,
         **snapshot,
     )

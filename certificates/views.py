@@ -34,6 +34,7 @@ from lms.selectors import organisations_visible_to
 from . import selectors, services
 from .archive import zip_archive_chunks
 from .badges import open_badge_credential, open_badge_jwt, platform_jwk
+from .codes import canonical_verification_code
 from .forms import CertificateCorrectionForm
 from .models import Certificate, CertificateExport, CertificateTemplate
 from .ratelimit import rate_limit_exceeded
@@ -76,8 +77,9 @@ def verify_start(request: HttpRequest) -> HttpResponse:
     """Enter a code, or drop a PDF to learn whether it is byte-identical to an issued one."""
     if request.method == "GET" and request.GET.get("code"):
         code = request.GET["code"].strip()
-        if code.replace("-", "").replace("_", "").isalnum():
-            return redirect("certificate_verify", code=code)
+        canonical = canonical_verification_code(code)
+        if canonical or code.replace("-", "").replace("_", "").isalnum():
+            return redirect("certificate_verify", code=canonical or code)
     context = {"checked": False}
     if request.method == "POST":
         if rate_limit_exceeded(

@@ -103,3 +103,23 @@ def test_raising_capacity_on_publish_promotes(make_event, gemeinde_a):
     event.save_revision().publish()
     statuses = [event.registrations.get(user=p).status for p in people]
     assert statuses == ["confirmed", "confirmed", "waitlisted"]
+
+
+def test_ical_reads_the_same_in_a_second_parser(client, make_event):
+    """The feed says METHOD:PUBLISH and gives Europe/Berlin as yearly rules (no multi-value
+    RDATE lines, which ical.js misread: 1 July 2027 14:00 became 13:00Z); the `ics` package,
+    which builds the zone from the file's VTIMEZONE, reads the same instants as icalendar."""
+    import ics
+
+    summer = dt.datetime(2027, 7, 1, 14, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    winter = dt.datetime(2027, 3, 15, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    make_event(start=summer, title="Sommertreffen")
+    make_event(start=winter, title="Wintertreffen")
+    body = client.get(reverse("cdo_network:events_feed")).content.decode()
+    assert "METHOD:PUBLISH" in body
+    [vtimezone] = icalendar.Calendar.from_ical(body).walk("VTIMEZONE")
+    assert "RDATE" not in vtimezone.to_ical().decode()
+    assert vtimezone.to_ical().decode().count("RRULE:FREQ=YEARLY") == 2
+    begins = {event.name: event.begin.to("UTC") for event in ics.Calendar(body).events}
+    assert begins["Sommertreffen"].datetime == dt.datetime(2027, 7, 1, 12, 0, tzinfo=dt.UTC)
+    assert begins["Wintertreffen"].datetime == dt.datetime(2027, 3, 15, 8, 30, tzinfo=dt.UTC)

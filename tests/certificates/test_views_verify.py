@@ -27,12 +27,42 @@ def test_verify_valid_certificate_shows_only_public_facts(client, issued, learne
     assert response["X-Robots-Tag"].startswith("noindex")
 
 
+def _mistyped(code: str) -> str:
+    """The code with its first symbol replaced by another valid symbol."""
+    first = "1" if code[0] != "1" else "2"
+    return first + code[1:]
+
+
 def test_verify_unknown_code_is_generic_404(client, issued):
-    """An unknown code is a 404 that names nobody; a code differing only in case is unknown."""
-    for code in ("A" * 32, issued.code.swapcase(), issued.code[:-1]):
+    """An unknown, truncated or mistyped code is a 404 that names nobody (the check symbol
+    catches a wrong symbol instead of pointing at another certificate)."""
+    for code in ("A" * 32, issued.code[:-1], _mistyped(issued.code)):
         response = _verify(client, code)
         assert response.status_code == 404
         assert "Şeyma" not in response.content.decode()
+
+
+def test_new_codes_are_typable_and_forgiving(client, issued):
+    """A new code is 27 Crockford symbols (130 random bits and a check symbol) in groups of
+    four; typed in lower case, without hyphens, with spaces or with O for 0 it still finds
+    the certificate, from the link and from the form."""
+    import re
+
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{1,4}){6}", issued.code)
+    plain = issued.code.replace("-", "")
+    typed = [issued.code.lower(), plain, " ".join(plain[i : i + 4] for i in range(0, 27, 4))]
+    typed.append(issued.code.replace("0", "O"))
+    for code in typed:
+        assert 'data-state="valid"' in _verify(client, code.replace(" ", "")).content.decode()
+        response = client.get(reverse("certificate_verify_start"), {"code": code}, follow=True)
+        assert 'data-state="valid"' in response.content.decode(), code
+
+
+def test_older_codes_keep_working_exactly(client, issued):
+    """A code issued before (URL-safe base64) is still found, exactly and case-sensitively."""
+    Certificate.objects.filter(pk=issued.pk).update(code="Ab3_dEf-GhIjKlMnOpQrStUvWxYz0123")
+    assert _verify(client, "Ab3_dEf-GhIjKlMnOpQrStUvWxYz0123").status_code == 200
+    assert _verify(client, "AB3_DEF-GHIJKLMNOPQRSTUVWXYZ0123").status_code == 404
 
 
 def test_verify_revoked_shows_at_once(client, issued, hr_a):
@@ -180,3 +210,17 @@ def test_verify_qr_points_to_verification_page(issued):
     data = default_storage.open(issued.pdf.name).read()
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert f"/verify/{issued.code}/" in text.replace("\n", "")
+
+
+def test_codes_stay_letters_and_digits():
+    """Check symbols never need Crockford's extra symbols (* ~ $ = U): every code is safe in
+    a URL and on the PDF, and a swap of two neighbouring symbols is caught."""
+    from certificates.codes import canonical_verification_code, new_verification_code
+
+    for _ in range(300):
+        code = new_verification_code()
+        assert code.replace("-", "").isalnum() and canonical_verification_code(code) == code
+        plain = code.replace("-", "")
+        i = next(i for i in range(25) if plain[i] != plain[i + 1])
+        swapped = plain[:i] + plain[i + 1] + plain[i] + plain[i + 2 :]
+        assert canonical_verification_code(swapped) is None
