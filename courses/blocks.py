@@ -170,6 +170,15 @@ class _ChoiceQuestionBlock(blocks.StructBlock):
     explanation = blocks.TextBlock(
         label=_("Explanation"), help_text=_("Shown to the learner after submission.")
     )
+    pool = blocks.CharBlock(
+        label=_("Question pool"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            'For example the learning outcome. With "questions per pool" each attempt draws '
+            "that many questions from every pool."
+        ),
+    )
 
     min_correct = 1
     max_correct = 1
@@ -210,6 +219,15 @@ class TrueFalseQuestionBlock(blocks.StructBlock):
         label=_("The statement is true"), required=False, help_text=_("Leave unticked if false.")
     )
     explanation = blocks.TextBlock(label=_("Explanation"))
+    pool = blocks.CharBlock(
+        label=_("Question pool"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            'For example the learning outcome. With "questions per pool" each attempt draws '
+            "that many questions from every pool."
+        ),
+    )
 
     class Meta:
         icon = "tick"
@@ -224,11 +242,20 @@ class ShortAnswerQuestionBlock(blocks.StructBlock):
         label=_("Accepted answers"),
         min_num=1,
         help_text=_(
-            "Compared ignoring case, surrounding spaces and thousands separators; "
-            "numbers may be written 216000 or 216.000."
+            "Compared ignoring case, accents in Unicode forms, surrounding punctuation, hyphens "
+            "or spaces, ß/ss and thousands separators; numbers may be written 216000 or 216.000."
         ),
     )
     explanation = blocks.TextBlock(label=_("Explanation"))
+    pool = blocks.CharBlock(
+        label=_("Question pool"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            'For example the learning outcome. With "questions per pool" each attempt draws '
+            "that many questions from every pool."
+        ),
+    )
 
     class Meta:
         icon = "edit"

@@ -138,6 +138,7 @@ def _seed_course(
                 pass_mark=quiz_data["pass_mark"],
                 attempt_limit=quiz_data["attempt_limit"],
                 shuffle=quiz_data["shuffle"],
+                questions_per_pool=quiz_data["questions_per_pool"],
                 is_final=True,
                 owner=owner,
             )

@@ -7,6 +7,8 @@ Grading is a pure function of the question stream and the submitted answers; the
 
 import random
 import re
+import string
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -84,15 +86,61 @@ def question_pages(questions: list, per_page: int) -> list[list]:
 
 
 _NUMBER = re.compile(r"^[\d.\s']+$")
+_DASHES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2212", " "))
+_SURROUNDING = string.punctuation + "„“”‚‘’«»‹›…" + string.whitespace
 
 
 def normalise_short_answer(text: str) -> str:
-    """Compare answers the way a person would: case, spacing and thousands separators do not
-    matter ("216.000" equals "216000")."""
-    text = " ".join(str(text).casefold().split())
+    """Compare answers the way a person would: Unicode forms, case (ß and ss alike), spacing,
+    hyphens or spaces, punctuation around the answer and thousands separators do not matter
+    ("Once-Only-Prinzip." equals "once only prinzip", "216.000" equals "216000")."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold().translate(_DASHES)
+    text = " ".join(text.split()).strip(_SURROUNDING)
     if _NUMBER.match(text):
         text = re.sub(r"[.\s']", "", text)
     return text
+
+
+def _pool_of(child) -> str:
+    return (child.value.get("pool") or "").strip()
+
+
+def pool_sizes(stream) -> dict[str, int]:
+    """How many questions each pool holds ("" for questions without a pool)."""
+    sizes: dict[str, int] = {}
+    for child in stream:
+        sizes[_pool_of(child)] = sizes.get(_pool_of(child), 0) + 1
+    return sizes
+
+
+def draw_question_ids(stream, *, per_pool: int, shuffle: bool, seed: str) -> list[str]:
+    """The questions one attempt asks, in the order it asks them: ``per_pool`` drawn from each
+    pool (0: all), shuffled when drawing or when the trainer asked for it. Reproducible per
+    ``seed``; the attempt stores the result, so later edits of the quiz do not change it."""
+    rng = random.Random(seed)
+    ids = [child.id for child in stream]
+    if per_pool > 0:
+        by_pool: dict[str, list[str]] = {}
+        for child in stream:
+            by_pool.setdefault(_pool_of(child), []).append(child.id)
+        drawn = {
+            qid for pool in by_pool.values() for qid in rng.sample(pool, min(per_pool, len(pool)))
+        }
+        ids = [qid for qid in ids if qid in drawn]
+    if shuffle or per_pool > 0:
+        rng.shuffle(ids)
+    return ids
+
+
+def present_drawn(stream, question_ids, *, shuffle_options: bool, seed: str) -> list:
+    """The attempt's questions in its own order, without solutions."""
+    by_id = {child.id: child for child in stream}
+    rng = random.Random(seed) if shuffle_options else None
+    return [
+        present_question(by_id[qid].block_type, by_id[qid].value, qid, rng)
+        for qid in question_ids
+        if qid in by_id
+    ]
 
 
 def _grade_one(kind: str, value, given: tuple[str, ...]) -> tuple[bool, tuple[str, ...], tuple]:
@@ -117,11 +165,16 @@ def _grade_one(kind: str, value, given: tuple[str, ...]) -> tuple[bool, tuple[st
     )
 
 
-def grade(stream, answers: Mapping[str, Iterable[str]]) -> QuizResult:
+def grade(stream, answers: Mapping[str, Iterable[str]], question_ids=None) -> QuizResult:
     """Grade submitted answers (question id -> chosen option ids or typed text) against the
-    stream. Unknown question ids are ignored; unanswered questions count as wrong."""
+    stream, or only the questions ``question_ids`` in that order (an attempt's draw). Unknown
+    question ids are ignored; unanswered questions count as wrong."""
     results = []
-    for child in stream:
+    children = list(stream)
+    if question_ids is not None:
+        by_id = {child.id: child for child in children}
+        children = [by_id[qid] for qid in question_ids if qid in by_id]
+    for child in children:
         given = tuple(str(a).strip() for a in answers.get(child.id, ()) if str(a).strip())
         correct, given_display, solution_display = _grade_one(child.block_type, child.value, given)
         results.append(

@@ -1,10 +1,9 @@
 """Wagtail page models of the course tree, with allowed parents and children."""
 
-import random
-
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
@@ -18,7 +17,7 @@ from wagtail.url_routing import RouteResult
 
 from ..blocks import LessonStreamBlock, QuestionStreamBlock
 from ..forms import CoursePageForm
-from ..quiz import present_questions
+from ..quiz import pool_sizes
 from .permissions import CourseOwnedPermissionTester
 
 
@@ -304,6 +303,28 @@ class QuizPage(CourseChildMixin, Page):
             "page change, so a lost connection costs nothing already answered."
         ),
     )
+    questions_per_pool = models.PositiveSmallIntegerField(
+        _("Questions per pool"),
+        default=0,
+        help_text=_(
+            "0 asks every question. Otherwise each attempt draws this many questions from each "
+            "pool (questions without a pool form one pool), so a retry is a different test."
+        ),
+    )
+
+    class Solutions(models.TextChoices):
+        AFTER_FINAL = "after_final", _("When passed or no attempt is left")
+        NEVER = "never", _("Never")
+
+    solutions = models.CharField(
+        _("Show right answers and explanations"),
+        max_length=12,
+        choices=Solutions.choices,
+        default=Solutions.AFTER_FINAL,
+        help_text=_(
+            "Before that, a failed attempt shows which questions were wrong, not the answers."
+        ),
+    )
     is_final = models.BooleanField(
         _("Final exam"),
         default=True,
@@ -319,6 +340,8 @@ class QuizPage(CourseChildMixin, Page):
                 FieldPanel("attempt_limit"),
                 FieldPanel("shuffle"),
                 FieldPanel("questions_per_page"),
+                FieldPanel("questions_per_pool"),
+                FieldPanel("solutions"),
                 FieldPanel("is_final"),
             ],
             heading=_("Rules"),
@@ -337,8 +360,31 @@ class QuizPage(CourseChildMixin, Page):
         course = self.get_course()
         return course.pass_mark if course else 70
 
-    def presented_questions(self, seed: str = ""):
-        """Questions without solutions, shuffled per ``seed`` when the trainer asked for it."""
-        return present_questions(
-            self.questions, shuffle=self.shuffle, seed=seed or str(random.random())
+    @property
+    def questions_per_attempt(self) -> int:
+        """How many questions one attempt asks (its draw from the pools, or all)."""
+        if self.questions_per_pool <= 0:
+            return len(self.questions)
+        return sum(min(self.questions_per_pool, n) for n in pool_sizes(self.questions).values())
+
+    def clean(self):
+        """Warn the trainer when a pool cannot make retries differ: it must hold more questions
+        than are drawn from it, or every attempt asks the same ones."""
+        super().clean()
+        if self.questions_per_pool <= 0 or self.attempt_limit <= 1:
+            return
+        small = sorted(
+            name or str(_("(no pool)"))
+            for name, size in pool_sizes(self.questions).items()
+            if size <= self.questions_per_pool
         )
+        if small:
+            raise ValidationError(
+                {
+                    "questions_per_pool": _(
+                        "These pools hold no more questions than are drawn from them, so every "
+                        "attempt asks the same: %(pools)s. Add questions or draw fewer."
+                    )
+                    % {"pools": ", ".join(small)}
+                }
+            )

@@ -207,7 +207,7 @@ def check_question(where, q):
         err(where, f"unknown question type {t!r}")
         return None
     if t in ("single_choice", "multiple_choice"):
-        if not keys(where, v, ["question", "choices", "explanation"]):
+        if not keys(where, v, ["question", "choices", "explanation", "pool"]):
             return t
         choices = v["choices"]
         if not isinstance(choices, list):
@@ -232,12 +232,12 @@ def check_question(where, q):
             if n_ok == len(choices):
                 err(where, "multiple_choice should have at least one wrong choice")
     elif t == "true_false":
-        if keys(where, v, ["question", "correct", "explanation"]) and not isinstance(
+        if keys(where, v, ["question", "correct", "explanation", "pool"]) and not isinstance(
             v["correct"], bool
         ):
             err(where, "correct must be bool")
     elif t == "short_answer":
-        if keys(where, v, ["question", "accepted_answers", "explanation"]):
+        if keys(where, v, ["question", "accepted_answers", "explanation", "pool"]):
             aa = v["accepted_answers"]
             if (
                 not isinstance(aa, list)
@@ -390,7 +390,18 @@ def check_course(fname):
     fq = c["final_quiz"]
     qw = where + ".final_quiz"
     if keys(
-        qw, fq, ["title", "slug", "intro", "pass_mark", "attempt_limit", "shuffle", "questions"]
+        qw,
+        fq,
+        [
+            "title",
+            "slug",
+            "intro",
+            "pass_mark",
+            "attempt_limit",
+            "shuffle",
+            "questions_per_pool",
+            "questions",
+        ],
     ):
         plain(qw + ".title", fq["title"])
         plain(qw + ".intro", fq["intro"])
@@ -417,6 +428,15 @@ def check_course(fname):
         missing = QUESTION_TYPES - set(qtypes)
         if missing:
             err(qw, f"question types missing: {sorted(missing)}")
+        pools = {}
+        for q in qs:
+            if isinstance(q, dict) and isinstance(q.get("value"), dict):
+                pools[q["value"].get("pool")] = pools.get(q["value"].get("pool"), 0) + 1
+        per_pool = fq["questions_per_pool"]
+        if not isinstance(per_pool, int) or per_pool < 1:
+            err(qw, "questions_per_pool must be a positive int")
+        elif any(size <= per_pool for size in pools.values()):
+            err(qw, f"every pool needs more than {per_pool} questions so retries differ: {pools}")
         stats["questions"] = len(qs)
         stats["qtypes"] = {t: qtypes.count(t) for t in sorted(QUESTION_TYPES)}
     return c, stats

@@ -133,6 +133,9 @@ class QuizAttempt(models.Model):
     number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     seed = models.CharField(max_length=32)
+    # The questions this attempt asks, in its order (its draw from the quiz's pools); empty for
+    # attempts started before draws were stored, which ask every question.
+    question_ids = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)

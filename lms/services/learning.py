@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, QuizPage
-from courses.quiz import grade
+from courses.quiz import draw_question_ids, grade, present_questions
 from courses.selectors import course_content_revision, course_requirements
 
 from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
@@ -210,6 +210,7 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
     used = len(attempts)
     if used >= quiz.attempt_limit:
         raise AttemptLimitReached("no attempts left")
+    seed = secrets.token_hex(8)
     try:
         with transaction.atomic():
             return QuizAttempt.objects.create(
@@ -217,12 +218,27 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
                 quiz=quiz,
                 quiz_title=quiz.title[:255],
                 number=used + 1,
-                seed=secrets.token_hex(8),
+                seed=seed,
+                question_ids=draw_question_ids(
+                    quiz.questions,
+                    per_pool=quiz.questions_per_pool,
+                    shuffle=quiz.shuffle,
+                    seed=seed,
+                ),
                 pass_mark=quiz.effective_pass_mark(),
                 revision_id=quiz.live_revision_id,
             )
     except IntegrityError:  # two tabs started at once: both continue the same attempt
         return QuizAttempt.objects.get(enrolment=enrolment, quiz=quiz, number=used + 1)
+
+
+def attempt_question_ids(attempt: QuizAttempt, quiz) -> list[str]:
+    """The questions the attempt asks, in its order: its stored draw, or for attempts started
+    before draws were stored every question in the order its seed shuffled them."""
+    if attempt.question_ids:
+        return list(attempt.question_ids)
+    presented = present_questions(quiz.questions, shuffle=quiz.shuffle, seed=attempt.seed)
+    return [question.id for question in presented]
 
 
 def _normalise_answers(answers: Mapping) -> dict:
@@ -266,8 +282,9 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttemp
     quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     if quiz is None:
         raise AttemptClosed("the quiz no longer exists")
-    result = grade(quiz.questions, answers)
-    known_ids = {child.id for child in quiz.questions}
+    asked = attempt_question_ids(attempt, quiz)
+    result = grade(quiz.questions, answers, question_ids=asked)
+    known_ids = set(asked)
     stored_answers = {qid: values for qid, values in answers.items() if qid in known_ids}
     passed = result.passed(attempt.pass_mark or quiz.effective_pass_mark())
     updated = QuizAttempt.objects.filter(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CoursePage, LessonPage, QuizPage
-from courses.quiz import grade, present_questions, question_pages
+from courses.quiz import grade, present_drawn, question_pages
 from courses.selectors import course_outline
 
 from ..models import Enrolment, QuizAttempt
@@ -90,9 +90,25 @@ def _page_number(value, pages) -> int:
 
 
 def _attempt_pages(attempt: QuizAttempt, quiz: QuizPage) -> list[list]:
-    """The attempt's questions as it sees them (its own shuffle), split into the quiz's pages."""
-    presented = present_questions(quiz.questions, shuffle=quiz.shuffle, seed=attempt.seed)
+    """The attempt's questions as it sees them (its draw, its order, its shuffle of options),
+    split into the quiz's pages."""
+    presented = present_drawn(
+        quiz.questions,
+        learning_services.attempt_question_ids(attempt, quiz),
+        shuffle_options=quiz.shuffle or quiz.questions_per_pool > 0,
+        seed=attempt.seed,
+    )
     return question_pages(presented, quiz.questions_per_page)
+
+
+def _unanswered_numbers(pages, answers) -> list[int]:
+    """1-based numbers (as the attempt shows them) of the questions without an answer."""
+    questions = [question for page in pages for question in page]
+    return [
+        n
+        for n, question in enumerate(questions, 1)
+        if not any(str(value).strip() for value in answers.get(question.id, ()))
+    ]
 
 
 def _quiz_form_context(attempt: QuizAttempt, quiz: QuizPage, pages, number: int) -> dict:
@@ -108,7 +124,9 @@ def _quiz_form_context(attempt: QuizAttempt, quiz: QuizPage, pages, number: int)
     }
 
 
-def _quiz_area_context(enrolment, page: QuizPage, page_number=None) -> dict:
+def _quiz_area_context(
+    enrolment, page: QuizPage, page_number=None, *, confirm_submit: bool = False
+) -> dict:
     """What the quiz area shows: past attempts, the open attempt's questions or the start."""
     attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
@@ -126,6 +144,8 @@ def _quiz_area_context(enrolment, page: QuizPage, page_number=None) -> dict:
         pages = _attempt_pages(open_attempt, page)
         number = _page_number(page_number, pages)
         context.update(_quiz_form_context(open_attempt, page, pages, number))
+        if confirm_submit:
+            context["unanswered"] = _unanswered_numbers(pages, open_attempt.answers)
     return context
 
 
@@ -134,7 +154,14 @@ def serve_quiz_page(request: HttpRequest, page: QuizPage) -> HttpResponse | None
     if enrolment is None:
         return None
     context = page.get_context(request)
-    context.update(_quiz_area_context(enrolment, page, request.GET.get("seite")))
+    context.update(
+        _quiz_area_context(
+            enrolment,
+            page,
+            request.GET.get("seite"),
+            confirm_submit=request.GET.get("abgabe") == "1",
+        )
+    )
     context["nav"] = learning_selectors.lesson_navigation(enrolment, page)
     return TemplateResponse(request, "lms/quiz_page.html", context)
 
@@ -261,18 +288,39 @@ def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade the attempt. On a paged quiz the last page's answers join those saved before."""
     attempt = _own_attempt(request, attempt_id)
     answers = _posted_answers(request)
+    quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
+    pages = _attempt_pages(attempt, quiz)
+    current = _page_number(request.POST.get("seite"), pages)
     if "seite" in request.POST:  # a double click merges with the stored answers: same result
-        quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
-        pages = _attempt_pages(attempt, quiz)
-        current = _page_number(request.POST["seite"], pages)
         answers = learning_services.answers_with_page(
             attempt.answers, [question.id for question in pages[current - 1]], answers
         )
+    unanswered = _unanswered_numbers(pages, answers)
+    if unanswered and not request.POST.get("bestaetigt"):
+        return _confirm_unanswered(request, attempt, quiz, pages, current, answers, unanswered)
     try:
         learning_services.quiz_attempt_submit(attempt=attempt, answers=answers)
     except LearningError as error:
         return _error_response(request, error)
     return redirect("learning_attempt_result", attempt_id=attempt.pk)
+
+
+def _confirm_unanswered(request, attempt, quiz, pages, current, answers, unanswered):
+    """Before grading an attempt with unanswered questions: keep what was given (saved to the
+    attempt, nothing is lost) and show the last page again with the numbers of the unanswered
+    questions and a button that submits anyway. Works with and without JavaScript."""
+    all_ids = [question.id for page in pages for question in page]
+    try:
+        attempt = learning_services.quiz_attempt_save_page(
+            attempt=attempt, page_question_ids=all_ids, answers=answers
+        )
+    except LearningError as error:
+        return _error_response(request, error)
+    if not request.htmx:
+        return HttpResponseRedirect(f"{quiz.url}?seite={current}&abgabe=1#quiz-form")
+    context = _quiz_form_context(attempt, quiz, pages, current)
+    context["unanswered"] = unanswered
+    return render(request, "lms/partials/quiz_form.html", context)
 
 
 @login_required
@@ -282,16 +330,25 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.status != QuizAttempt.Status.SUBMITTED:
         raise Http404
     quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
-    result = grade(quiz.questions, attempt.answers) if quiz else None
-    attempts_used = QuizAttempt.objects.filter(
-        enrolment=attempt.enrolment, quiz_id=attempt.quiz_id
-    ).count()
+    result = None
+    if quiz:
+        asked = learning_services.attempt_question_ids(attempt, quiz)
+        result = grade(quiz.questions, attempt.answers, question_ids=asked)
+    attempts = list(
+        QuizAttempt.objects.filter(enrolment=attempt.enrolment, quiz_id=attempt.quiz_id).only(
+            "passed"
+        )
+    )
+    attempts_left = max((quiz.attempt_limit if quiz else 0) - len(attempts), 0)
     context = {
         "attempt": attempt,
         "quiz": quiz,
         "result": result,
         "enrolment": attempt.enrolment,
-        "attempts_left": max((quiz.attempt_limit if quiz else 0) - attempts_used, 0),
+        "attempts_left": attempts_left,
+        "show_solutions": quiz is not None
+        and quiz.solutions == QuizPage.Solutions.AFTER_FINAL
+        and (any(a.passed for a in attempts) or attempts_left == 0),
     }
     return render(request, "lms/attempt_result.html", context)
 

@@ -77,7 +77,7 @@ def test_forged_score_post_changes_nothing(client, enrolment):
     attempt = QuizAttempt.objects.get()
     client.post(
         reverse("learning_quiz_submit", args=[attempt.pk]),
-        {"score": "100", "passed": "1", "score_percent": "100"},
+        {"score": "100", "passed": "1", "score_percent": "100", "bestaetigt": "1"},
     )
     attempt.refresh_from_db()
     assert attempt.score_percent == 0 and not attempt.passed
@@ -118,8 +118,9 @@ def test_double_submit_same_answers_shows_result_once(client, enrolment):
     assert QuizAttempt.objects.filter(status="submitted").count() == 1
 
 
-def test_result_page_shows_explanations_after_submit(client, enrolment):
-    """After submitting, the learner sees which answers were wrong and why."""
+def test_failed_result_shows_what_was_wrong_not_the_answers(client, enrolment):
+    """A failed attempt with attempts left marks the wrong questions but sends neither the
+    right answers nor the explanations (a blank attempt must not hand out the key)."""
     client.force_login(enrolment.user)
     quiz = quiz_of(enrolment.course)
     attempt = svc.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
@@ -127,7 +128,22 @@ def test_result_page_shows_explanations_after_submit(client, enrolment):
         reverse("learning_quiz_submit", args=[attempt.pk]), _form(answers_for(quiz, correct=False))
     )
     html = client.get(reverse("learning_attempt_result", args=[attempt.pk])).content.decode()
-    assert "Noch nicht bestanden" in html and "Richtige Antwort" in html
+    assert "Noch nicht bestanden" in html and "Falsch" in html
+    assert "Richtige Antwort:" not in html
+    for child in quiz.questions:
+        assert child.value["explanation"] not in html
+    assert "216.000 Euro" not in html  # the right option of the first question
+
+
+def test_result_shows_solutions_after_the_last_attempt(client, enrolment):
+    """With no attempt left, the learner sees the right answers and why."""
+    client.force_login(enrolment.user)
+    quiz = quiz_of(enrolment.course)
+    for _ in range(quiz.attempt_limit):
+        attempt = svc.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
+        svc.quiz_attempt_submit(attempt=attempt, answers=answers_for(quiz, correct=False))
+    html = client.get(reverse("learning_attempt_result", args=[attempt.pk])).content.decode()
+    assert "Richtige Antwort" in html
     assert quiz.questions[0].value["explanation"] in html
 
 
