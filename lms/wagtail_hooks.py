@@ -5,6 +5,7 @@ from wagtail import hooks
 
 from courses.models import CoursePage, LessonPage, QuizPage
 
+from .services.access import learning_access_denied
 from .views import learning
 
 
@@ -22,6 +23,6 @@ def serve_learning_pages(page, request, serve_args, serve_kwargs):
         return None
     # Privacy settings (password, login, groups) first: returning None lets Wagtail's own
     # ``check_view_restrictions`` hook, which runs after this one, refuse the request.
-    if any(not restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+    if learning_access_denied(page=page, request=request):
         return None
     return handler(request, page)

@@ -56,6 +56,9 @@ class Enrolment(models.Model):
     )
     enrolled_at = models.DateTimeField(_("Enrolled at"), default=timezone.now)
     completed_at = models.DateTimeField(_("Completed at"), null=True, blank=True)
+    # The last learning heartbeat from any lesson of this enrolment: active time is counted
+    # on the wall clock of the enrolment, so parallel tabs or lessons never add up.
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_page = models.ForeignKey(
         "wagtailcore.Page",
         on_delete=models.SET_NULL,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.models import Page
@@ -22,6 +22,7 @@ from courses.quiz import draw_question_ids, grade, present_questions
 from courses.selectors import course_content_revision, course_requirements
 
 from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
+from .access import _view_restrictions, learning_access_denied
 from .qualification_status import qualification_status_refresh
 
 # Sent inside the completing transaction with ``enrolment``. Certificates connect here; receivers
@@ -50,6 +51,12 @@ class AttemptLimitReached(LearningError):
 
 class AttemptClosed(LearningError):
     status = 409
+
+
+class NotAllowed(LearningError):
+    """Page privacy refuses this person (answered as a missing page)."""
+
+    status = 404
 
 
 class CompletionRuleNotMet(LearningError):
@@ -84,6 +91,7 @@ def enrolment_create(
     progress intact; a completed one is returned unchanged."""
     if not course.live:
         raise NotEnrolled("course not published")
+    _check_access(user, course)
     enrolment = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
     if enrolment is None:
         try:
@@ -119,6 +127,15 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+def _check_access(user: User | Enrolment, page: Page) -> None:
+    """Page privacy (login and group restrictions of the page and its ancestors). Given an
+    enrolment, its person is loaded only when the page has restrictions at all."""
+    if not page.live or _view_restrictions(page):
+        person = user.user if isinstance(user, Enrolment) else user
+        if learning_access_denied(user=person, page=page):
+            raise NotAllowed("page privacy")
+
+
 def _check_page_in_course(enrolment: Enrolment, page: Page, model) -> None:
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         raise NotEnrolled("not enrolled")
@@ -130,6 +147,7 @@ def _check_page_in_course(enrolment: Enrolment, page: Page, model) -> None:
         and page.path.startswith(enrolment.course.path)
     ):
         raise NotEnrolled("page is not part of this course")
+    _check_access(enrolment, page)
 
 
 @transaction.atomic
@@ -154,19 +172,31 @@ def lesson_open(*, enrolment: Enrolment, lesson: Page) -> LessonProgress:
 
 @transaction.atomic
 def lesson_heartbeat(*, enrolment: Enrolment, lesson: Page, now=None) -> LessonProgress:
-    """Add coarse active time: the time since the previous beat, capped at a minute, and
-    nothing after a long gap (a tab left open overnight does not count)."""
-    _check_page_in_course(enrolment, lesson, LessonPage)
+    """Add coarse active time on the enrolment's wall clock: the time since the previous beat
+    from *any* lesson of the enrolment, capped at a minute, nothing after a long gap (a tab
+    left open overnight does not count). The time goes to the lesson that beat. The previous
+    beat is claimed with a conditional UPDATE, so of two beats racing from parallel tabs only
+    one counts the interval; seven lessons open at once add up to the elapsed time, not seven
+    times it."""
     now = now or timezone.now()
-    progress = lesson_open(enrolment=enrolment, lesson=lesson)
+    progress = lesson_open(enrolment=enrolment, lesson=lesson)  # checks page and access
+    previous = (
+        Enrolment.objects.filter(pk=enrolment.pk).values_list("last_heartbeat_at", flat=True).get()
+    )
+    if previous is not None and now <= previous:
+        return progress  # an older beat arriving late
+    claimed = Enrolment.objects.filter(pk=enrolment.pk, last_heartbeat_at=previous).update(
+        last_heartbeat_at=now
+    )
     added = 0
-    if progress.last_heartbeat_at:
-        gap = (now - progress.last_heartbeat_at).total_seconds()
-        if 0 < gap <= HEARTBEAT_GAP_SECONDS:
+    if claimed and previous is not None:
+        gap = (now - previous).total_seconds()
+        if gap <= HEARTBEAT_GAP_SECONDS:
             added = int(min(gap, HEARTBEAT_CAP_SECONDS))
-    progress.last_heartbeat_at = now
-    progress.active_seconds += added
-    progress.save(update_fields=["last_heartbeat_at", "active_seconds"])
+    LessonProgress.objects.filter(pk=progress.pk).update(
+        last_heartbeat_at=now, active_seconds=F("active_seconds") + added
+    )
+    progress.refresh_from_db(fields=["last_heartbeat_at", "active_seconds"])
     return progress
 
 
@@ -232,6 +262,13 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
         return QuizAttempt.objects.get(enrolment=enrolment, quiz=quiz, number=used + 1)
 
 
+def _check_attempt_access(attempt: QuizAttempt) -> None:
+    quiz = Page.objects.filter(pk=attempt.quiz_id).first()
+    if quiz is None:
+        raise AttemptClosed("the quiz no longer exists")
+    _check_access(attempt.enrolment, quiz)
+
+
 def attempt_question_ids(attempt: QuizAttempt, quiz) -> list[str]:
     """The questions the attempt asks, in its order: its stored draw, or for attempts started
     before draws were stored every question in the order its seed shuffled them."""
@@ -267,6 +304,7 @@ def quiz_attempt_save_page(
     )
     if locked is None:
         raise AttemptClosed("this attempt has already been submitted")
+    _check_attempt_access(locked)
     page_ids = {str(qid) for qid in page_question_ids}
     posted = {qid: values for qid, values in answers.items() if str(qid) in page_ids}
     locked.answers = answers_with_page(locked.answers, page_ids, posted)
@@ -282,6 +320,7 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttemp
     quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     if quiz is None:
         raise AttemptClosed("the quiz no longer exists")
+    _check_access(attempt.enrolment, quiz)
     asked = attempt_question_ids(attempt, quiz)
     result = grade(quiz.questions, answers, question_ids=asked)
     known_ids = set(asked)
@@ -368,6 +407,7 @@ def enrolment_complete(*, enrolment: Enrolment) -> bool:
     """
     if not completion_rule_met(enrolment):
         raise CompletionRuleNotMet("the completion rule does not hold yet")
+    _check_access(enrolment, enrolment.course)  # no certificate for a private course
     revision = course_content_revision(enrolment.course)
     now = timezone.now()
     updated = Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.ACTIVE).update(

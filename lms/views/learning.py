@@ -11,7 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, QuizPage
 from courses.quiz import grade, present_drawn, question_pages
@@ -20,6 +21,7 @@ from courses.selectors import course_outline
 from ..models import Enrolment, QuizAttempt
 from ..selectors import learning as learning_selectors
 from ..services import learning as learning_services
+from ..services.access import learning_access_denied
 from ..services.learning import LearningError
 from .statistics import may_see_statistics
 
@@ -35,6 +37,16 @@ def _error_response(request, error: LearningError) -> HttpResponse:
     if error.status == 404:
         raise Http404(text)
     return render(request, "lms/error.html", {"message": text}, status=error.status)
+
+
+def _learning_page(request, model, pk: int):
+    """A live page for a learning action, refused like a missing page when its privacy
+    settings (or its course's) do not let this request in: the same check Wagtail applies
+    to the page itself, here for our own learning URLs."""
+    page = get_object_or_404(model.objects.live(), pk=pk)
+    if learning_access_denied(user=request.user, page=page, request=request):
+        raise Http404
+    return page
 
 
 def _active_enrolment_for_page(user, page) -> Enrolment:
@@ -177,7 +189,7 @@ def _enrol_panel(request, course: CoursePage, enrolment) -> HttpResponse:
 @login_required
 @require_POST
 def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = _learning_page(request, CoursePage, course_id)
     enrolment = learning_services.enrolment_create(user=request.user, course=course)
     if request.htmx:
         return _enrol_panel(request, course, enrolment)
@@ -186,10 +198,17 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Leave a course after a confirmation (GET or an unconfirmed POST shows the question;
+    htmx swaps it into the panel, without JavaScript it is a page of its own)."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     enrolment = _active_enrolment(request.user, course)
+    if request.method == "GET" or not request.POST.get("bestaetigt"):
+        context = {"page": course, "enrolment": enrolment}
+        if request.htmx:
+            return render(request, "lms/partials/withdraw_confirm.html", context)
+        return render(request, "lms/withdraw_confirm.html", context)
     try:
         learning_services.enrolment_withdraw(enrolment=enrolment)
     except LearningError as error:
@@ -203,7 +222,7 @@ def withdraw(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def lesson_mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = _learning_page(request, LessonPage, lesson_id)
     enrolment = _active_enrolment_for_page(request.user, lesson)
     try:
         learning_services.lesson_complete(enrolment=enrolment, lesson=lesson)
@@ -219,7 +238,7 @@ def lesson_mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def lesson_heartbeat(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = _learning_page(request, LessonPage, lesson_id)
     enrolment = _active_enrolment_for_page(request.user, lesson)
     try:
         learning_services.lesson_heartbeat(enrolment=enrolment, lesson=lesson)
@@ -231,7 +250,7 @@ def lesson_heartbeat(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    quiz = _learning_page(request, QuizPage, quiz_id)
     enrolment = _active_enrolment_for_page(request.user, quiz)
     try:
         learning_services.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
@@ -243,11 +262,16 @@ def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 
 def _own_attempt(request, attempt_id: int) -> QuizAttempt:
-    return get_object_or_404(
+    """The person's own attempt, while its quiz is still open to them (page privacy)."""
+    attempt = get_object_or_404(
         QuizAttempt.objects.select_related("enrolment__course"),
         pk=attempt_id,
         enrolment__user=request.user,
     )
+    quiz = Page.objects.filter(pk=attempt.quiz_id).first()
+    if quiz is not None and learning_access_denied(user=request.user, page=quiz, request=request):
+        raise Http404
+    return attempt
 
 
 def _posted_answers(request) -> dict:

@@ -231,3 +231,39 @@ def test_other_learner_cannot_use_enrolment(enrolment):
     """Services only act on the enrolment they are given; views pass the caller's own."""
     other = UserFactory()
     assert Enrolment.objects.filter(user=other).count() == 0
+
+
+def test_parallel_lessons_count_wall_clock_time_once(enrolment):
+    """Seven lessons open in parallel tabs, each beating every 30 s for two minutes, add up to
+    the two minutes that passed (here 840 s were recorded for 121 s of wall time)."""
+    module = ModulePage.objects.child_of(enrolment.course).first()
+    for n in range(7 - len(lessons_of(enrolment.course))):
+        extra = LessonPage(
+            title=f"Parallel {n}",
+            slug=f"parallel-{n}",
+            body=[{"type": "text", "value": "<p>x</p>"}],
+        )
+        module.add_child(instance=extra)
+        publish(extra)
+    lessons = lessons_of(enrolment.course)[:7]
+    assert len(lessons) == 7
+    start = timezone.now()
+    for beat in range(5):  # 0, 30, 60, 90, 120 s
+        for n, lesson in enumerate(lessons):
+            now = start + timedelta(seconds=30 * beat, milliseconds=100 * n)
+            svc.lesson_heartbeat(enrolment=enrolment, lesson=lesson, now=now)
+    total = sum(
+        LessonProgress.objects.filter(enrolment=enrolment).values_list("active_seconds", flat=True)
+    )
+    assert 115 <= total <= 121
+
+
+def test_a_late_beat_adds_nothing(enrolment):
+    """A beat older than the last one counted (a delayed request) adds no time."""
+    lesson = lessons_of(enrolment.course)[0]
+    start = timezone.now()
+    svc.lesson_heartbeat(enrolment=enrolment, lesson=lesson, now=start)
+    svc.lesson_heartbeat(enrolment=enrolment, lesson=lesson, now=start + timedelta(seconds=30))
+    svc.lesson_heartbeat(enrolment=enrolment, lesson=lesson, now=start + timedelta(seconds=20))
+    progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
+    assert progress.active_seconds == 30

@@ -258,3 +258,43 @@ def test_course_pages_route_by_url_path(client, enrolment):
     assert client.get(lesson.url + "gibt-es-nicht/").status_code == 404
     lesson.unpublish()
     assert client.get(lesson.url).status_code == 404
+
+
+def test_leaving_a_course_asks_first(client, enrolment):
+    """ "Aus dem Kurs austragen" asks before it acts: the first POST (no JavaScript) shows the
+    question and changes nothing; the confirmed POST leaves; progress is kept."""
+    client.force_login(enrolment.user)
+    url = reverse("learning_withdraw", args=[enrolment.course.pk])
+    response = client.post(url)
+    assert response.status_code == 200 and "Kurs verlassen?" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"
+    client.post(url, {"bestaetigt": "1"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == "withdrawn"
+
+
+def test_leaving_asks_in_place_with_htmx(client, enrolment):
+    """With htmx the question replaces the panel, its heading takes the focus."""
+    client.force_login(enrolment.user)
+    url = reverse("learning_withdraw", args=[enrolment.course.pk])
+    html = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="enrol-panel"' in html and "autofocus" in html and 'name="bestaetigt"' in html
+
+
+def test_an_assigned_course_cannot_be_left(client, learner, course):
+    """A course HR assigned cannot be left by the learner, even with a forged confirmation."""
+    enrolment = svc.enrolment_create(user=learner, course=course, source="assigned")
+    client.force_login(learner)
+    client.post(reverse("learning_withdraw", args=[course.pk]), {"bestaetigt": "1"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"
+    assert "Aus dem Kurs austragen" not in client.get(course.url).content.decode()
+
+
+def test_plain_form_enrol_enrols(client, learner, course):
+    """The enrol button without JavaScript (a plain POST) enrols and returns to the course."""
+    client.force_login(learner)
+    response = client.post(reverse("learning_enrol", args=[course.pk]))
+    assert response.status_code == 302 and response["Location"] == course.url
+    assert Enrolment.objects.filter(user=learner, course=course, status="active").exists()

@@ -37,9 +37,11 @@ LESSON_PAGE_QUERIES = 17  # incl. 2 for Wagtail page view restrictions
 # transaction (lock the person, required-by-profile, enrolments, external qualifications,
 # course, required lessons, lessons done, stored row, upsert, the person's units for the
 # changed status's counts; the count insert is skipped here, the learner has no unit):
-# 19/18 before ``QualificationStatus``, 27/26 before the units' counts.
-MARK_DONE_HTMX_QUERIES = 29
-MARK_DONE_PLAIN_QUERIES = 28
+# 19/18 before ``QualificationStatus``, 27/26 before the units' counts. Two more for the page
+# privacy of the lesson and its course (Wagtail's ancestors and restrictions), checked for
+# every learning action (looked up once per request).
+MARK_DONE_HTMX_QUERIES = 31
+MARK_DONE_PLAIN_QUERIES = 30
 OUTLINE_MISS_QUERIES = 3
 
 
