@@ -11,3 +11,4 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (login language, stored matrix status hooks)
+        from .security import sessions  # noqa: F401  (session start on login)

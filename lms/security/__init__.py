@@ -1,0 +1,2 @@
+"""Sign-in hardening: password hashing, the real client address behind proxies, and session
+lifetimes by role."""
