@@ -20,8 +20,11 @@ def _valid(address: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_ip(request) -> str | None:
+    """The client's address, or ``None`` when the request has no valid socket address (requests
+    built inside the process, such as the test client's ``force_login``): PostgreSQL stores the
+    address as ``inet`` and refuses a placeholder word."""
+    remote = _valid(request.META.get("REMOTE_ADDR", "") or "")
     trusted = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if trusted <= 0:
         return remote

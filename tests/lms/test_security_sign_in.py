@@ -61,12 +61,25 @@ def test_pbkdf2_hash_is_upgraded_at_next_login(client):
         (2, "10.0.0.1", "198.51.100.7, 10.0.0.2", "198.51.100.7"),  # two proxies
         (2, "10.0.0.1", "198.51.100.7", "10.0.0.1"),  # fewer hops than declared: not believed
         (1, "10.0.0.1", "kein-ip", "10.0.0.1"),
+        (0, "", "", None),  # no socket address (in-process request): nothing to store
+        (1, "", "kein-ip", None),
     ],
 )
 def test_client_ip_trusts_only_declared_proxies(settings, count, remote, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_sign_in_without_a_socket_address_is_logged(client):
+    """``force_login`` builds a request without REMOTE_ADDR; the login log (an ``inet`` column on
+    PostgreSQL) records it without an address instead of failing the sign-in."""
+    from axes.models import AccessLog
+
+    person = UserFactory(email="ohne-adresse@bonn.de")
+    client.force_login(person)
+    log = AccessLog.objects.get(username=person.get_username())
+    assert log.ip_address is None
 
 
 def test_attacker_from_another_ip_cannot_lock_out_the_real_user(client, settings):
