@@ -11,16 +11,14 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         """Issue a certificate whenever ``lms`` announces a completed enrolment, and make an
-        erased person's certificates unavailable: the hooks between the layers (lms never
-        imports certificates)."""
+        erased person's certificates unavailable (``personal_data``): the hooks between the
+        layers (lms never imports certificates)."""
         from lms.models import Enrolment
         from lms.services.learning import enrolment_completed
-        from lms.services.privacy import ERASURE_HOOKS
 
-        from .receivers import erase_with_person, issue_on_completion
+        from . import personal_data  # noqa: F401
+        from .receivers import issue_on_completion
 
         enrolment_completed.connect(
             issue_on_completion, sender=Enrolment, dispatch_uid="certificates.issue_on_completion"
         )
-        if erase_with_person not in ERASURE_HOOKS:
-            ERASURE_HOOKS.append(erase_with_person)

@@ -481,8 +481,9 @@ def certificates_erase_for_person(*, user: User) -> int:
     reasons are blanked, the PDF and its SHA-256 removed (so the upload check finds nothing and
     the stored file is deleted once the erasure commits) and ``erased_at`` set: the
     verification page, the download and the Open Badge are gone, and so are finished ZIP
-    exports of their units. Runs as an ``lms.services.privacy.ERASURE_HOOKS`` hook inside
-    ``person_erase``'s transaction, while the person's memberships still exist.
+    exports of their units. Runs from the registry of personal data
+    (``certificates.personal_data``) inside ``person_erase``'s transaction, while the person's
+    memberships still exist.
     """
     certificates = Certificate.objects.filter(user=user, erased_at__isnull=True)
     files = list(certificates.exclude(pdf="").values_list("pdf", flat=True))

@@ -10,5 +10,8 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login language, stored matrix status hooks)
+        from . import (
+            privacy_declarations,  # noqa: F401  (personal data of lms and frameworks)
+            signals,  # noqa: F401  (login language, stored matrix status hooks)
+        )
         from .security import sessions  # noqa: F401  (session start on login)

@@ -17,6 +17,8 @@ account_patterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
     path("meine-daten.json", views.data_export, name="account_data_export"),
+    path("meine-daten/", views.data_summary, name="account_data_summary"),
+    path("meine-daten/schema.json", views.data_export_schema, name="account_data_schema"),
     path("passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "passwort-vergessen/gesendet/",

@@ -36,7 +36,10 @@ def audit_record(
         raise ValueError(f"Unknown audit action: {action}")
     if actor is not None and not actor.is_authenticated:
         actor = None
-    if organisation is None and subject is not None:
+    self_service = actor is not None and subject is not None and actor.pk == subject.pk
+    if organisation is None and subject is not None and not self_service:
+        # A person's own requests (their data export) stay in the platform's log: filed under
+        # no unit, so their organisation's admins do not see who asked for their own data.
         organisation = _unit_of(subject, actor)
     return AuditEvent.objects.create(
         actor=actor,

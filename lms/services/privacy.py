@@ -1,20 +1,15 @@
 """Data protection (DSGVO): a person's copy of their data (Art. 15/20) and erasure (Art. 17).
 
-Other apps plug in through two module-level registries, filled in their ``AppConfig.ready``:
-
-- ``DATA_EXPORTERS``: callables ``(user) -> (key, data)``; ``data`` must be JSON-serialisable
-  (dates and decimals are fine) and appears under ``key`` in the export.
-- ``ERASURE_HOOKS``: callables ``(user) -> None``, run inside the erasure transaction *before*
-  the account is anonymised (so a hook can still find rows by the person's details). The
-  certificates app is meant to mark the person's certificates "no longer available" here and
-  blank the name on their snapshots; cdo_network should delete the directory profile.
+What is exported and erased is declared per relation in the registry of personal data
+(``lms.personal_data``; each app declares its own in ``personal_data.py``). The export adds
+readable sections of the learning record on top of the registry's complete ``records``.
 """
 
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ..models import (
@@ -28,12 +23,9 @@ from ..models import (
     QuizAttempt,
     User,
 )
-from .accounts import membership_remove
+from ..personal_data import FORMAT_VERSION, erase_records, export_records, export_sections
 from .audit import audit_record
 from .hr_exports import matrix_exports_erase_for_person
-
-DATA_EXPORTERS: list[Callable[[User], tuple[str, Any]]] = []
-ERASURE_HOOKS: list[Callable[[User], None]] = []
 
 ERASED_NAME = "Gelöschte Person"
 
@@ -113,6 +105,8 @@ def person_data_export(*, user: User) -> dict:
         .order_by("enrolled_at", "pk")
     )
     data: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "schema": reverse("account_data_schema"),
         "generated_at": timezone.now(),
         "profile": {
             "id": user.pk,
@@ -175,11 +169,16 @@ def person_data_export(*, user: User) -> dict:
             .order_by("timestamp", "pk")
         ],
     }
-    for exporter in DATA_EXPORTERS:
-        key, value = exporter(user)
-        data[key] = value
+    data["records"] = export_records(user)
     audit_record(actor=user, action=AuditEvent.Action.DATA_EXPORT, subject=user)
     return data
+
+
+def person_data_summary(*, user: User) -> list[dict]:
+    """The person's records as readable tables (``export_sections``), logged like the export."""
+    sections = export_sections(user)
+    audit_record(actor=user, action=AuditEvent.Action.DATA_EXPORT, subject=user)
+    return sections
 
 
 @transaction.atomic
@@ -198,18 +197,17 @@ def person_erase(*, user: User, by: User) -> User:
     - Audit events about the person are kept for the same reason (they now name no one).
     - XLSX exports of the matrix that may list the person (their units and those above) are
       deleted with their files, like the certificate ZIPs of the certificates app's hook.
-    - ``ERASURE_HOOKS`` of other apps run first, inside this transaction.
+    - Everything else follows the registry of personal data (``lms.personal_data``):
+      every relation to the person is deleted, detached, anonymised or kept with a reason;
+      files go after the commit. Running it again changes nothing more.
 
     Only platform operators may call this (the admin action checks ``is_superuser``).
     """
     if user.pk == by.pk:
         raise ValueError("A person cannot erase their own account.")
     audit_record(actor=by, action=AuditEvent.Action.ERASED, subject=user)
-    for hook in ERASURE_HOOKS:
-        hook(user)
-    matrix_exports_erase_for_person(user=user)
-    for membership in Membership.objects.filter(user=user).select_related("organisation"):
-        membership_remove(user=user, organisation=membership.organisation)
+    matrix_exports_erase_for_person(user=user)  # while the memberships still name the units
+    erase_records(user)
     user.full_name = ERASED_NAME
     user.email = f"geloescht-{secrets.token_hex(8)}@invalid.example"
     user.set_unusable_password()  # also ends every session: the session hash no longer matches

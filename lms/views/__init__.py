@@ -4,6 +4,8 @@
 from .accounts import (
     LoginView,
     data_export,
+    data_export_schema,
+    data_summary,
     healthz,
     home,
     language_switch,
@@ -15,6 +17,8 @@ from .accounts import (
 __all__ = [
     "LoginView",
     "data_export",
+    "data_export_schema",
+    "data_summary",
     "healthz",
     "home",
     "language_switch",

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import selectors, services
 from ..forms import EmailAuthenticationForm, ProfileForm
 from ..models import Membership
-from ..services.privacy import person_data_export
+from ..personal_data import export_schema
+from ..services.privacy import person_data_export, person_data_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -86,6 +87,22 @@ def profile(request: HttpRequest) -> HttpResponse:
         return response
     context = {"form": form, "memberships": selectors.memberships_of(request.user)}
     return render(request, "lms/profile.html", context)
+
+
+@login_required
+@require_GET
+def data_summary(request: HttpRequest) -> HttpResponse:
+    """The same data as the JSON download, readable: one table per kind of data, in German."""
+    sections = person_data_summary(user=request.user)
+    response = render(request, "lms/data_summary.html", {"sections": sections})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def data_export_schema(request: HttpRequest) -> JsonResponse:
+    """The published JSON Schema of the data export (no personal data, public)."""
+    return JsonResponse(export_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @login_required
