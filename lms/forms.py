@@ -24,3 +24,22 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
+
+
+class AccessibilityFeedbackForm(forms.ModelForm):
+    """Report a barrier: only the message is required; name and address only for an answer."""
+
+    class Meta:
+        from .models import AccessibilityFeedback
+
+        model = AccessibilityFeedback
+        fields = ["message", "page_url", "name", "email"]
+        labels = {
+            "message": _(
+                "Which barrier did you find, or which content do you need in another form?"
+            ),
+            "page_url": _("Page concerned (address or title, optional)"),
+            "name": _("Your name (optional)"),
+            "email": _("Your e-mail address, if you would like an answer (optional)"),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}

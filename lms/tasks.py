@@ -93,3 +93,10 @@ def unit_members_rejoin_task(unit_ids: list[int], newly_above: list[int]) -> int
     from .services.hr import unit_members_rejoin
 
     return unit_members_rejoin(unit_ids=unit_ids, newly_above=newly_above)
+
+
+@shared_task(name="lms.accessibility_feedback_mail")
+def accessibility_feedback_mail_task(feedback_id: int) -> bool:
+    from .services.legal import accessibility_feedback_mail
+
+    return accessibility_feedback_mail(feedback_id=feedback_id)

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import hr, learning, statistics
+from .views import hr, learning, legal, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -85,6 +85,12 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("lernen/", include(learning_patterns)),
     path("personal/", include(hr_patterns)),
+    path("barrierefreiheit/", legal.accessibility_statement, name="accessibility_statement"),
+    re_path(
+        r"^(?P<kind>impressum|datenschutz|leichte-sprache|gebaerdensprache)/$",
+        legal.legal_page,
+        name="legal_page",
+    ),
     path("organisationen/", views.organisation_list, name="organisation_list"),
     path("organisationen/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("django-admin/", admin.site.urls),

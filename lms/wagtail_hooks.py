@@ -1,10 +1,14 @@
 """Wagtail hooks of the learning core: signed-in learners get course, lesson and quiz pages
 with their progress and actions, at the pages' own URLs."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import CoursePage, LessonPage, QuizPage
 
+from .models import AccessibilityFeedback
 from .services.access import learning_access_denied
 from .views import learning
 
@@ -26,3 +30,18 @@ def serve_learning_pages(page, request, serve_args, serve_kwargs):
     if learning_access_denied(page=page, request=request):
         return None
     return handler(request, page)
+
+
+class AccessibilityFeedbackViewSet(SnippetViewSet):
+    """The operator's list of accessibility feedback (also mailed on arrival)."""
+
+    model = AccessibilityFeedback
+    icon = "help"
+    menu_label = _("Accessibility feedback")
+    add_to_admin_menu = True
+    list_display = ["created_at", "page_url", "message", "email", "handled_at"]
+    list_filter = ["handled_at"]
+    ordering = ["-created_at"]
+
+
+register_snippet(AccessibilityFeedbackViewSet)

@@ -15,8 +15,12 @@ from .audit import AuditEvent
 from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
+from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
 
 __all__ = [
+    "AccessibilityFeedback",
+    "AccessibilityStatementPage",
+    "LegalPage",
     "Assignment",
     "AuditEvent",
     "AGS_PATTERN",

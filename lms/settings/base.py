@@ -234,6 +234,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Kommunal-Campus <no-reply@kommunal-campus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where accessibility feedback goes when the accessibility statement names no address.
+ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get("ACCESSIBILITY_FEEDBACK_EMAIL", "")
 
 # --- Celery -----------------------------------------------------------------------------------
 # Without a broker URL, tasks run eagerly in the web process (the embedded default).

@@ -8,12 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cdo_network.demo import seed_cdo_network
+from cdo_network.demo import ensure_site_root, seed_cdo_network
 from courses.demo import TRAINER_GROUP, seed_courses
 from lms import services
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
 from lms.demo.staff import seed_staff
 from lms.models import JobProfile, Membership, Organisation, User
+from lms.services.legal import legal_pages_ensure
 
 DEMO_PASSWORD = "Kommune-Demo-2026"  # noqa: S105  (printed on purpose: demo logins)
 
@@ -152,6 +153,7 @@ class Command(BaseCommand):
         from certificates.demo import seed_certificates
 
         seed_certificates()
+        legal_pages_ensure(parent=ensure_site_root())
         _matrix_tables_after_upgrade()
         self._print_logins()
 
