@@ -26,7 +26,8 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from courses.models import CoursePage, ModulePage
-from lms.models import Enrolment, Membership, Organisation, User
+from lms.models import AuditEvent, Enrolment, Membership, Organisation, User
+from lms.services.audit import audit_record
 from lms.services.learning import statement_record
 from lms.services.stored_files import stored_files_delete_after_commit
 
@@ -282,6 +283,12 @@ def certificate_reissue(
     Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
     transaction.on_commit(functools.partial(_queue_render, new.pk))
     certificate.refresh_from_db()
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.CERT_CORRECTED,
+        subject=old.user,
+        detail={"serial": old.serial, "new_serial": new.serial},
+    )
     return new
 
 
@@ -467,6 +474,12 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     if not updated:
         raise CertificateError("the certificate is already revoked or superseded")
     certificate.refresh_from_db()
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.CERT_REVOKED,
+        subject=certificate.user,
+        detail={"serial": certificate.serial},
+    )
     return certificate
 
 

@@ -235,11 +235,13 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
 
     def save_model(self, request, obj, form, change):
-        saved = services.membership_set(user=obj.user, organisation=obj.organisation, role=obj.role)
+        saved = services.membership_set(
+            user=obj.user, organisation=obj.organisation, role=obj.role, by=request.user
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        services.membership_remove(user=obj.user, organisation=obj.organisation)
+        services.membership_remove(user=obj.user, organisation=obj.organisation, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user", "organisation"):

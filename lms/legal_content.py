@@ -109,8 +109,10 @@ PRIVACY = {
             "<li>Lernstände und Zertifikate: solange Ihr Konto besteht. Wird Ihr Konto gelöscht, "
             "werden Name und E-Mail-Adresse entfernt; Zertifikate sind dann nicht mehr "
             "prüfbar, zählen aber in anonymen Statistiken weiter.</li>"
-            "<li>Konten von Personen, die ihre Organisation verlassen haben: [Frist, z. B. "
-            "1 Jahr] nach dem Ausscheiden.</li>"
+            "<li>Lernprotokoll (welche Lektion wann geöffnet, welches Quiz wann abgegeben): "
+            "5 Jahre.</li>"
+            "<li>Konten von Personen, die keiner Organisation mehr angehören: 1 Jahr nach der "
+            "letzten Anmeldung; dann wird das Konto gelöscht wie oben beschrieben.</li>"
             "</ul>",
         ),
         ("heading", "Ihre Rechte"),

@@ -100,3 +100,10 @@ def accessibility_feedback_mail_task(feedback_id: int) -> bool:
     from .services.legal import accessibility_feedback_mail
 
     return accessibility_feedback_mail(feedback_id=feedback_id)
+
+
+@shared_task(name="lms.retention_enforce")
+def retention_enforce_task() -> dict:
+    from .services.retention import retention_enforce
+
+    return retention_enforce()

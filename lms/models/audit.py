@@ -21,6 +21,12 @@ class AuditEvent(models.Model):
         EXPORTED_MATRIX = "exported_matrix", _("Exported the qualification overview")
         DATA_EXPORT = "data_export", _("Downloaded own data")
         ERASED = "erased", _("Erased a person")
+        IMPORTED_PEOPLE = "imported_people", _("Imported people")
+        ASSIGNED = "assigned", _("Assigned a course")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Changed a membership or role")
+        MEMBERSHIP_ENDED = "membership_ended", _("Ended a membership")
+        CERT_REVOKED = "cert_revoked", _("Revoked a certificate")
+        CERT_CORRECTED = "cert_corrected", _("Corrected a certificate")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

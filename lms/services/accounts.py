@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from ..models import JobProfile, Membership, Organisation, User
+from ..models import AuditEvent, JobProfile, Membership, Organisation, User
+from .audit import audit_record
 from .qualification_status import qualification_status_refresh
 
 
@@ -31,8 +32,12 @@ def membership_set(
     organisation: Organisation,
     role: str = Membership.Role.LEARNER,
     job_profiles: Iterable[JobProfile] = (),
+    by: User | None = None,
 ) -> Membership:
-    """Create or update a person's membership and align their object permissions with the role."""
+    """Create or update a person's membership and align their object permissions with the role.
+
+    With ``by`` (a person changing someone's role in the admin) the change is audited; imports
+    and seeds record their own events."""
     if role not in Membership.Role.values:
         raise ValueError(f"Unknown role: {role}")
     membership, _created = Membership.objects.update_or_create(
@@ -44,12 +49,27 @@ def membership_set(
 
     assignments_apply_to_member(membership=membership)
     qualification_status_refresh(user_ids=[user.pk])  # job profiles and assignments changed
+    if by is not None:
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.MEMBERSHIP_CHANGED,
+            organisation=organisation,
+            subject=user,
+            detail={"role": role},
+        )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, user: User, organisation: Organisation) -> None:
-    """End a membership and withdraw every object permission it carried."""
+def membership_remove(*, user: User, organisation: Organisation, by: User | None = None) -> None:
+    """End a membership and withdraw every object permission it carried (audited with ``by``)."""
+    if by is not None:
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.MEMBERSHIP_ENDED,
+            organisation=organisation,
+            subject=user,
+        )
     Membership.objects.filter(user=user, organisation=organisation).delete()
     _sync_role_permissions(user=user, organisation=organisation, role=None)
     qualification_status_refresh(user_ids=[user.pk])  # their job profiles no longer require

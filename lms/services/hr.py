@@ -13,7 +13,16 @@ from django.db.models.functions import Length, Substr
 
 from courses.models import CoursePage
 
-from ..models import Assignment, Enrolment, JobProfile, Membership, Organisation, User
+from ..models import (
+    Assignment,
+    AuditEvent,
+    Enrolment,
+    JobProfile,
+    Membership,
+    Organisation,
+    User,
+)
+from .audit import audit_record
 from .learning import statement_record
 from .qualification_status import qualification_status_refresh
 
@@ -123,7 +132,20 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     assignment.users.set(users)
-    assignment_apply(assignment=assignment)
+    enrolled = assignment_apply(assignment=assignment)
+    audit_record(
+        actor=created_by,
+        action=AuditEvent.Action.ASSIGNED,
+        organisation=organisation,
+        detail={
+            "assignment": assignment.pk,
+            "course": course.title,
+            "job_profile": job_profile.name if job_profile else None,
+            "people": len(assignment.users.all()),
+            "due_date": due_date.isoformat() if due_date else None,
+            "enrolled": enrolled,
+        },
+    )
     return assignment
 
 

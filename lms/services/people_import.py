@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from ..models import JobProfile, Membership, Organisation, User
+from ..models import AuditEvent, JobProfile, Membership, Organisation, User
 from ..selectors.hr import people_visible_to
 from .accounts import membership_set
+from .audit import audit_record
 
 MAX_ROWS = 2000
 NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
@@ -191,4 +192,10 @@ def employee_import_apply(
         if row.job_profile:
             profiles.add(row.job_profile)
         membership_set(user=person, organisation=row.unit, role=role, job_profiles=profiles)
+    audit_record(
+        actor=hr_user,
+        action=AuditEvent.Action.IMPORTED_PEOPLE,
+        organisation=unit,
+        detail={"created": created, "updated": updated},
+    )
     return created, updated

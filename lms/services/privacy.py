@@ -28,6 +28,7 @@ from .audit import audit_record
 from .hr_exports import matrix_exports_erase_for_person
 
 ERASED_NAME = "Gelöschte Person"
+ERASED_EMAIL_DOMAIN = "@invalid.example"
 
 
 def _assignments_applying_to(user: User, memberships: list[Membership]) -> list[Assignment]:
@@ -182,7 +183,7 @@ def person_data_summary(*, user: User) -> list[dict]:
 
 
 @transaction.atomic
-def person_erase(*, user: User, by: User) -> User:
+def person_erase(*, user: User, by: User | None) -> User:
     """Erase a person (DSGVO Art. 17) by anonymising the account; returns the anonymised user.
 
     - The account keeps its row, so enrolments, lesson progress and quiz attempts stay as
@@ -201,15 +202,16 @@ def person_erase(*, user: User, by: User) -> User:
       every relation to the person is deleted, detached, anonymised or kept with a reason;
       files go after the commit. Running it again changes nothing more.
 
-    Only platform operators may call this (the admin action checks ``is_superuser``).
+    Only platform operators may call this (the admin action checks ``is_superuser``); ``by``
+    is None when the retention task erases a leaver.
     """
-    if user.pk == by.pk:
+    if by is not None and user.pk == by.pk:
         raise ValueError("A person cannot erase their own account.")
     audit_record(actor=by, action=AuditEvent.Action.ERASED, subject=user)
     matrix_exports_erase_for_person(user=user)  # while the memberships still name the units
     erase_records(user)
     user.full_name = ERASED_NAME
-    user.email = f"geloescht-{secrets.token_hex(8)}@invalid.example"
+    user.email = f"geloescht-{secrets.token_hex(8)}{ERASED_EMAIL_DOMAIN}"
     user.set_unusable_password()  # also ends every session: the session hash no longer matches
     user.is_active = False
     user.is_staff = False

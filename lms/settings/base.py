@@ -263,6 +263,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # Exports (matrix XLSX, certificate ZIPs) list people: kept this long after they were asked
 # for, then deleted with their files; one still pending after EXPORT_STUCK_MINUTES has failed.
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
+# Retention per kind of personal data (``lms.services.retention``), in days; 0 keeps forever.
+# The privacy notice's default text states these periods: change both together.
+RETENTION_DAYS = {
+    "login_logs": int(os.environ.get("RETENTION_LOGIN_LOGS_DAYS", "90")),
+    "audit_log": int(os.environ.get("RETENTION_AUDIT_LOG_DAYS", "730")),
+    "learning_statements": int(os.environ.get("RETENTION_LEARNING_STATEMENTS_DAYS", "1825")),
+    "accessibility_feedback": int(os.environ.get("RETENTION_ACCESSIBILITY_FEEDBACK_DAYS", "730")),
+    "leavers": int(os.environ.get("RETENTION_LEAVERS_DAYS", "365")),
+}
 EXPORT_STUCK_MINUTES = 60
 
 CELERY_BEAT_SCHEDULE = {
@@ -293,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
     "certificate-exports-purge": {
         "task": "certificates.exports_purge",
         "schedule": 3600.0,
+    },
+    "retention-enforce": {
+        "task": "lms.retention_enforce",
+        "schedule": crontab(hour=3, minute=0),  # nightly: data past its retention period goes
     },
     "certificates-expiry-reminders": {
         "task": "certificates.expiry_reminders",

@@ -133,3 +133,21 @@ def test_correction_requires_csrf_token(issued, hr_a):
     response = _correct(csrf_client, issued, learner_name="Şeyma Yılmaz", reason="Heirat")
     assert response.status_code == 403
     assert Certificate.objects.count() == 1
+
+
+def test_corrections_and_revocations_are_audited_without_names(issued, hr_a, learner_a):
+    """The access log of the person's unit records who corrected or revoked which certificate
+    (serials, not the names typed)."""
+    from lms.models import AuditEvent
+
+    new = services.certificate_reissue(
+        certificate=issued, by=hr_a, reason="Tippfehler", learner_name="Şeyma Çelik-Yılmaz"
+    )
+    services.certificate_revoke(certificate=new, by=hr_a, reason="Täuschung")
+    corrected = AuditEvent.objects.get(action="cert_corrected")
+    assert (corrected.actor, corrected.subject) == (hr_a, learner_a)
+    assert corrected.detail == {"serial": issued.serial, "new_serial": new.serial}
+    assert corrected.organisation is not None
+    revoked = AuditEvent.objects.get(action="cert_revoked")
+    assert revoked.detail == {"serial": new.serial}
+    assert "Yılmaz" not in str(corrected.detail)
