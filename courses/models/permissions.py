@@ -2,7 +2,8 @@
 
 Wagtail grants the Trainer group "add" and "change" on the catalogue; this tester narrows
 editing, deleting and adding below a course to its responsible trainers. A second trainer who
-reviews a change in the moderation workflow still reaches the editor through the workflow task.
+reviews a change gets no edit right from reviewing (``SecondTrainerApprovalTask``): they preview,
+approve or request changes from the dashboard.
 """
 
 from wagtail.models import PagePermissionTester
@@ -24,12 +25,8 @@ class CourseOwnedPermissionTester(PagePermissionTester):
         through = type(course).responsible_trainers.through
         return through.objects.filter(coursepage_id=course.pk, user_id=self.user.pk).exists()
 
-    def _is_reviewing(self) -> bool:
-        task = self.page.current_workflow_task
-        return bool(task and task.user_can_access_editor(self.page, self.user))
-
     def can_edit(self):
-        return super().can_edit() and (self.is_responsible() or self._is_reviewing())
+        return super().can_edit() and self.is_responsible()
 
     def can_add_subpage(self):
         return super().can_add_subpage() and self.is_responsible()
@@ -50,4 +47,4 @@ class CourseOwnedPermissionTester(PagePermissionTester):
         return super().can_copy() and self.is_responsible()
 
     def can_lock(self):
-        return super().can_lock() and (self.is_responsible() or self._is_reviewing())
+        return super().can_lock() and self.is_responsible()

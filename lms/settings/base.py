@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -325,6 +326,10 @@ WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups to the internet; trainers paste
 
 # --- Security (tightened further in production.py) --------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+# Request bodies above these sizes are refused (413) before they are read
+# (lms.security.headers); the largest upload (a proof or attachment) stays below.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))
+VERIFY_MAX_REQUEST_BYTES = int(os.environ.get("VERIFY_MAX_REQUEST_BYTES", str(11 * 1024 * 1024)))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

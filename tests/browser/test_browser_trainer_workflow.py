@@ -4,6 +4,7 @@ approves it; a visitor then finds it in the course outline. Only visible labels 
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from courses.models import CoursePage, LessonPage, ModulePage
@@ -57,14 +58,23 @@ def test_trainer_publishes_lesson_after_second_trainer_approves(
     reviewer = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     page = reviewer.new_page()
     login(page, live_server, "trainerin@demo.kommunal-campus.de", DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/cms/pages/{lesson.pk}/edit/")
-    # The reviewer reads the text first (and the editor has loaded it before the form is sent).
-    expect(page.locator("[role=textbox][contenteditable=true]").first).to_contain_text(
-        "Jeder Datensatz braucht Titel"
+    # Reviewing grants no edit rights: the editor is closed to the second trainer ...
+    response = page.goto(f"{live_server.url}/cms/pages/{lesson.pk}/edit/")
+    assert "/edit/" not in page.url or response.status == 403
+    # ... who reads the submitted text in the preview and approves it from the dashboard.
+    preview = reviewer.new_page()
+    preview.goto(
+        live_server.url
+        + reverse(
+            "wagtailadmin_pages:workflow_preview", args=[lesson.pk, lesson.current_workflow_task.pk]
+        )
     )
-    page.get_by_role("button", name="Mehr Aktionen").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Freigeben und Veröffentlichen", exact=True).click()
+    expect(preview.get_by_role("heading", name=TITLE)).to_be_visible()
+    page.goto(f"{live_server.url}/cms/")
+    row = page.locator("#awaiting-review-section tr", has_text=TITLE)
+    row.get_by_role("button", name="Aktionen").click()
+    with page.expect_response(re.compile(r"/workflow/action/\d+/approve/")):
+        row.get_by_role("button", name="Freigeben", exact=True).click()
     reviewer.close()
 
     lesson.refresh_from_db()
