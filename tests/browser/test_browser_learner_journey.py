@@ -82,6 +82,8 @@ def test_learner_completes_course_from_catalogue(browser, live_server, demo_site
     page.get_by_role("link", name=COURSE).click()
     page.get_by_role("button", name="Jetzt einschreiben").click()
     expect(page.get_by_text("Sie sind in diesem Kurs eingeschrieben.")).to_be_visible()
+    # After the htmx swap the keyboard focus is on the new panel's heading, not lost.
+    expect(page.get_by_role("heading", name="Ihr Lernstand")).to_be_focused()
     page.wait_for_load_state("networkidle")
     _follow(page, page.get_by_role("link", name="Erste Lektion beginnen"))
 
@@ -93,6 +95,7 @@ def test_learner_completes_course_from_catalogue(browser, live_server, demo_site
             assert axe(page) == [], format_violations(axe(page))
         page.get_by_role("button", name="Als erledigt markieren").click()
         expect(page.get_by_text("Lektion abgeschlossen.")).to_be_visible()
+        expect(page.get_by_text("Lektion abgeschlossen.")).to_be_focused()
         lessons_done += 1
         _follow(page, page.get_by_role("link", name=re.compile("^Weiter:")))
         if page.get_by_role("button", name="Quiz starten").count():
