@@ -43,3 +43,11 @@ class AccessibilityFeedbackForm(forms.ModelForm):
             "email": _("Your e-mail address, if you would like an answer (optional)"),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app (or a backup code)"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

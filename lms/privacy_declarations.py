@@ -290,3 +290,14 @@ declare(
     D("wagtailcore.CommentReply", "user", E.DELETE, "Editorial replies of the person."),
     D("wagtailcore.PageSubscription", "user", E.DELETE, "Comment notifications."),
 )
+
+declare(
+    D(
+        "otp_totp.TOTPDevice",
+        "user",
+        E.DELETE,
+        "Authenticator app keys of the person.",
+        export=("name", "confirmed", "created_at", "last_used_at"),
+    ),
+    D("otp_static.StaticDevice", "user", E.DELETE, "Backup codes of the person."),
+)

@@ -10,13 +10,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import hr, learning, legal, statistics
+from .views import hr, learning, legal, mfa, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
     path("meine-daten.json", views.data_export, name="account_data_export"),
+    path("zweiter-faktor/", mfa.verify, name="mfa_verify"),
+    path("zweiter-faktor/einrichten/", mfa.setup, name="mfa_setup"),
     path("meine-daten/", views.data_summary, name="account_data_summary"),
     path("meine-daten/schema.json", views.data_export_schema, name="account_data_schema"),
     path("passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"),

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     # Third party
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     # Django
     "django.contrib.admin",
@@ -76,7 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lms.security.sessions.SessionTimeoutMiddleware",
+    "lms.security.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -326,6 +331,10 @@ WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups to the internet; trainers paste
 
 # --- Security (tightened further in production.py) --------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+# Second factor (TOTP app or backup code) for staff, trainers, HR and organisation admins.
+MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "true").lower() in ("1", "true", "yes")
+OTP_TOTP_ISSUER = "Kommunal-Campus"
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp waits 1, 2, 4, 8 … seconds after each wrong code
 # Request bodies above these sizes are refused (413) before they are read
 # (lms.security.headers); the largest upload (a proof or attachment) stays below.
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))

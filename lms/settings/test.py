@@ -15,6 +15,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Most tests sign people in with ``force_login``; the second factor is switched on by the tests
+# of it (tests/lms/test_security_mfa.py) and for the demo login browser test.
+MFA_REQUIRED = False
 # Tasks run eagerly even when CI provides a broker; tests that need a real worker start one
 # (tests/conftest.py: ``celery_worker_on_redis``) and switch eager mode off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -68,6 +68,29 @@ def test_seed_demo_prints_logins_and_scopes_hr(capsys):
     visible = {org.name for org in organisations_visible_to(hr_bonn)}
     assert "Bürgerdienste" in visible and "Stadt Köln" not in visible
     assert Organisation.objects.get(ags="05314000").name == "Bundesstadt Bonn"
+    assert "manage.py demo_codes" in output
+
+
+@pytest.mark.django_db
+def test_demo_hr_login_passes_the_second_factor_as_printed(client, settings, capsys):
+    """With the second factor required (the default outside tests), the printed way works: the
+    code from ``manage.py demo_codes`` confirms the demo HR login; the learner is not asked."""
+    from django.urls import reverse
+
+    from lms.management.commands.seed_demo import DEMO_PASSWORD
+
+    settings.MFA_REQUIRED = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("demo_codes")
+    code = capsys.readouterr().out.split("Aktueller Code: ")[1][:6]
+    client.post(
+        reverse("login"),
+        {"username": "personal.bonn@demo.kommunal-campus.de", "password": DEMO_PASSWORD},
+    )
+    assert "/konto/zweiter-faktor/" in client.get(reverse("hr_home"))["Location"]
+    assert client.post(reverse("mfa_verify"), {"code": code}).status_code == 302
+    assert client.get(reverse("hr_home"), follow=True).status_code == 200
+    assert "/zweiter-faktor/" not in client.get(reverse("hr_home"))["Location"]
 
 
 @pytest.mark.django_db

@@ -11,9 +11,11 @@ from django.db import transaction
 from cdo_network.demo import ensure_site_root, seed_cdo_network
 from courses.demo import TRAINER_GROUP, seed_courses
 from lms import services
+from lms.demo.mfa import demo_devices_ensure, demo_secret
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
 from lms.demo.staff import seed_staff
 from lms.models import JobProfile, Membership, Organisation, User
+from lms.security.sessions import user_is_privileged
 from lms.services.legal import legal_pages_ensure
 
 DEMO_PASSWORD = "Kommune-Demo-2026"  # noqa: S105  (printed on purpose: demo logins)
@@ -154,6 +156,7 @@ class Command(BaseCommand):
 
         seed_certificates()
         legal_pages_ensure(parent=ensure_site_root())
+        demo_devices_ensure(user for user in users.values() if user_is_privileged(user))
         _matrix_tables_after_upgrade()
         self._print_logins()
 
@@ -162,3 +165,8 @@ class Command(BaseCommand):
         for email, *_rest in DEMO_USERS:
             label = next(text for prefix, text in ROLE_LABELS.items() if email.startswith(prefix))
             self.stdout.write(f"  {label:<38} {email:<42} Passwort: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Zweiter Faktor (alle außer Lernende): den aktuellen Code zeigt "
+            "`.venv/bin/python manage.py demo_codes`; oder diesen Schlüssel in eine "
+            f"Authenticator-App eintragen: {demo_secret()}"
+        )
