@@ -26,9 +26,10 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from courses.models import CoursePage, ModulePage
-from lms.models import AuditEvent, Enrolment, Membership, Organisation, User
+from lms.models import AuditEvent, Enrolment, Organisation, User
+from lms.selectors.organisations import hr_contacts_of
 from lms.services.audit import audit_record
-from lms.services.learning import statement_record
+from lms.services.learning import enrolment_next_cycle
 from lms.services.stored_files import stored_files_delete_after_commit
 
 from .codes import new_verification_code
@@ -529,24 +530,6 @@ def _unit_paths_of(user: User) -> set[str]:
     return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
 
 
-def hr_contacts_of(user: User) -> list[User]:
-    """HR staff responsible for ``user``: HR members of any organisation the person belongs to,
-    or of an ancestor of it."""
-    prefixes = _unit_paths_of(user)
-    if not prefixes:
-        return []
-    return list(
-        User.objects.filter(
-            memberships__role__in=[Membership.Role.HR],
-            memberships__organisation__path__in=prefixes,
-            is_active=True,
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _reminder_kind(days_left: int) -> str | None:
     if days_left <= 30:
         return CertificateReminder.Kind.DAYS_30
@@ -627,15 +610,7 @@ def enrolment_recertify(*, user: User, course: CoursePage) -> Enrolment:
     certificate = Certificate.objects.current().filter(enrolment=latest).first()
     if certificate is None or not recertification_due(certificate):
         raise CertificateError("no certificate due for recertification")
-    try:
-        with transaction.atomic():
-            enrolment = Enrolment.objects.create(
-                user=user, course=course, cycle=latest.cycle + 1, source=latest.source
-            )
-    except IntegrityError:
-        return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
-    statement_record(actor=user, verb="registered", page=course)
-    return enrolment
+    return enrolment_next_cycle(enrolment=latest)
 
 
 # --- ZIP export ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Forms of the HR area."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -39,6 +40,31 @@ class AssignmentForm(forms.ModelForm):
             "recurrence_months",
         ]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    confirm_past_due_date = forms.BooleanField(
+        label=_("Yes, the due date lies in the past: everyone not yet done is overdue at once."),
+        required=False,
+        widget=forms.HiddenInput,  # shown (as a checkbox) only when the date is in the past
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.past_due_date = False
+
+    def clean(self):
+        cleaned = super().clean()
+        due = cleaned.get("due_date")
+        if due and due < timezone.localdate() and not cleaned.get("confirm_past_due_date"):
+            self.past_due_date = True
+            self.fields["confirm_past_due_date"].widget = forms.CheckboxInput()
+            self.add_error(
+                "due_date",
+                _(
+                    "This due date is in the past: everyone in the unit who has not completed "
+                    "the course would be overdue at once. Correct the date, or confirm below."
+                ),
+            )
+        return cleaned
 
 
 MAX_PROOF_BYTES = 10 * 1024 * 1024

@@ -44,3 +44,27 @@ def memberships_of(user: User) -> QuerySet:
         .prefetch_related("job_profiles")
         .order_by("organisation__path")
     )
+
+
+# Who is a person's HR contact: one rule for every reminder, digest and expiry mail.
+HR_CONTACT_ROLES = (Membership.Role.HR, Membership.Role.ORG_ADMIN)
+
+
+def hr_contacts_of(user: User) -> list[User]:
+    """Active HR staff and organisation admins of any unit the person belongs to or of a unit
+    above it (the same people who get the weekly HR digest for that unit)."""
+    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
+    steplen = Organisation.steplen
+    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    if not prefixes:
+        return []
+    return list(
+        User.objects.filter(
+            memberships__role__in=HR_CONTACT_ROLES,
+            memberships__organisation__path__in=prefixes,
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("pk")
+    )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 
 from courses.models import CoursePage
 
@@ -26,9 +27,17 @@ from .audit import audit_record
 from .learning import statement_record
 from .qualification_status import qualification_status_refresh
 
+NEWCOMER_DAYS = 30  # a fixed due date already near or past when someone joins: their own period
+
 
 def _due_date_for(assignment: Assignment, membership: Membership):
+    """Relative due dates count from the day the person joined the unit. Someone who joins after
+    the assignment was made gets at least ``NEWCOMER_DAYS`` from their first day, so nobody
+    imported after a fixed due date is overdue on day one."""
     if assignment.due_date:
+        assigned_on = timezone.localdate(assignment.created_at)
+        if membership.joined_on > assigned_on:
+            return max(assignment.due_date, membership.joined_on + timedelta(days=NEWCOMER_DAYS))
         return assignment.due_date
     return membership.joined_on + timedelta(days=assignment.due_days_after_joining)
 

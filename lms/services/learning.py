@@ -113,6 +113,28 @@ def enrolment_create(
 
 
 @transaction.atomic
+def enrolment_next_cycle(*, enrolment: Enrolment) -> Enrolment:
+    """Start the next cycle after a completed enrolment (recertification); idempotent. Like
+    every enrolment write it refreshes the stored matrix cell, so HR sees "not started" for the
+    new cycle at once instead of "held" for the old one."""
+    try:
+        with transaction.atomic():
+            following = Enrolment.objects.create(
+                user=enrolment.user,
+                course=enrolment.course,
+                cycle=enrolment.cycle + 1,
+                source=enrolment.source,
+            )
+    except IntegrityError:  # started already (a parallel request or a second click)
+        return Enrolment.objects.get(
+            user=enrolment.user, course=enrolment.course, cycle=enrolment.cycle + 1
+        )
+    statement_record(actor=enrolment.user, verb="registered", page=enrolment.course)
+    qualification_status_refresh(user_ids=[enrolment.user_id], course_ids=[enrolment.course_id])
+    return following
+
+
+@transaction.atomic
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     """Leave a course; progress is kept in case the person comes back. Completed enrolments
     and HR assignments stay (an assignment is withdrawn by HR)."""

@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import DigestSent, Enrolment, ExternalQualification, Membership, ReminderSent, User
+from ..models import DigestSent, Enrolment, ExternalQualification, ReminderSent, User
 from ..selectors import organisations_visible_to
 from ..selectors.hr import hr_dashboard
+from ..selectors.organisations import HR_CONTACT_ROLES
 
 logger = logging.getLogger(__name__)
 
-HR_ROLES = (Membership.Role.HR, Membership.Role.ORG_ADMIN)
+HR_ROLES = HR_CONTACT_ROLES  # one rule for "HR contacts" (lms.selectors.organisations)
 
 
 def _send_claimed(*, row: models.Model, message: EmailMessage) -> None:

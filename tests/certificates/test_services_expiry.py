@@ -37,6 +37,21 @@ def test_reminders_go_out_once_per_threshold(issued, hr_a, hr_b):
     assert set(issued.reminders.values_list("kind", flat=True)) == {"90", "30"}
 
 
+def test_org_admins_get_expiry_mails_like_the_digest(issued, gemeinde_a, hr_a):
+    """The reported gap: org admins got the weekly digest but not the expiry mails. One rule
+    decides who a person's HR contacts are."""
+    from lms.models import Membership
+    from lms.selectors.organisations import hr_contacts_of
+    from tests.factories import make_member
+
+    admin = make_member(gemeinde_a, Membership.Role.ORG_ADMIN, email="orgadmin@bonn.de")
+    assert {person.email for person in hr_contacts_of(issued.user)} == {hr_a.email, admin.email}
+    mail.outbox.clear()
+    _expiring_in(issued, 85)
+    services.certificate_reminders_send()
+    assert admin.email in {address for m in mail.outbox for address in m.to}
+
+
 def test_late_certificate_gets_only_the_30_day_reminder(issued):
     """A certificate first seen 20 days before expiry gets the 30-day reminder only."""
     _expiring_in(issued, 20)
@@ -82,6 +97,22 @@ def test_recertify_is_idempotent(issued, learner_a, course):
     first = services.enrolment_recertify(user=learner_a, course=course)
     second = services.enrolment_recertify(user=learner_a, course=course)
     assert first.pk == second.pk and first.cycle == 2
+
+
+def test_recertification_updates_the_stored_matrix_cell(issued, learner_a, course):
+    """The reported gap: the new cycle was created outside the lms services, so the stored
+    status said "held" for the old enrolment while the live rules said "not started"."""
+    from lms.models import QualificationStatus
+    from lms.selectors.hr import qualification_cells_live
+
+    _expiring_in(issued, 30)
+    new = services.enrolment_recertify(user=learner_a, course=course)
+    stored = QualificationStatus.objects.get(user=learner_a, course=course)
+    live = qualification_cells_live([learner_a.pk], course_ids=[course.pk])[
+        (learner_a.pk, course.pk)
+    ]
+    assert (stored.status, stored.enrolment_id) == (live.cell.status, live.enrolment_id)
+    assert stored.enrolment_id == new.pk
 
 
 def test_beat_schedule_registers_periodic_tasks():
