@@ -12,6 +12,12 @@ from .selectors.hr import STATUS_LABELS
 
 
 class MatrixFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("Name"),
+        help_text=_("Part of a first or family name; case and accents do not matter."),
+    )
     job_profile = forms.ModelChoiceField(
         JobProfile.objects.all(), required=False, label=_("Job profile"), empty_label=_("All")
     )

@@ -11,6 +11,7 @@ from wagtail.signals import page_published
 from courses.models import CoursePage, LessonPage
 
 from .models import JobProfile, Membership, Organisation, UnitMember, User
+from .names import name_sort_key
 from .services.learning import enrolment_completed
 from .services.qualification_status import qualification_status_refresh
 from .services.unit_counts import unit_counts_forget
@@ -137,11 +138,11 @@ def unit_counts_on_person_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=User)
 def unit_member_on_rename(sender, instance, created=False, update_fields=None, **kwargs):
-    """The matrix sorts by the name copied into ``UnitMember``: keep it the person's name.
+    """The matrix sorts and searches by the name's key copied into ``UnitMember``: keep it the
+    person's name.
     Nothing to do for a new person (no unit rows yet: saves a query per imported person) or a
     save that leaves the name alone (a login's ``last_login``)."""
     if created or (update_fields is not None and "full_name" not in update_fields):
         return
-    UnitMember.objects.filter(user_id=instance.pk).exclude(full_name=instance.full_name).update(
-        full_name=instance.full_name
-    )
+    key = name_sort_key(instance.full_name)
+    UnitMember.objects.filter(user_id=instance.pk).exclude(sort_key=key).update(sort_key=key)

@@ -116,7 +116,8 @@ class UnitMember(models.Model):
         "lms.JobProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    full_name = models.CharField(max_length=200)
+    # The name folded for sorting and search, family name first (``lms.names.name_sort_key``).
+    sort_key = models.CharField(max_length=200)
 
     class Meta:
         verbose_name = _("Unit member (matrix)")
@@ -126,12 +127,12 @@ class UnitMember(models.Model):
             # "everyone" rows get their own partial index: PostgreSQL does not read the order of
             # ``full_name`` from an index after an ``IS NULL`` condition and would sort instead.
             models.Index(
-                fields=["organisation", "full_name", "user"],
+                fields=["organisation", "sort_key", "user"],
                 condition=models.Q(job_profile__isnull=True),
                 name="unitmember_page_all",
             ),
             models.Index(
-                fields=["organisation", "job_profile", "full_name", "user"],
+                fields=["organisation", "job_profile", "sort_key", "user"],
                 name="unitmember_page",
             ),
             models.Index(fields=["user"], name="unitmember_user"),

@@ -36,6 +36,7 @@ from ..models import (
     UnitStatusCount,
     User,
 )
+from ..names import name_fold
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -286,6 +287,7 @@ class MatrixQuery:
     job_profile: JobProfile | None
     status: str
     sort: str
+    search: str = ""
     columns: list = field(default_factory=list)
 
     def _unit_where(self) -> tuple[str, list]:
@@ -310,6 +312,10 @@ class MatrixQuery:
         """Who is on the matrix: the unit's people (``um``) with a cell of the filtered status."""
         table = QualificationStatus._meta.db_table
         where, params = self._unit_where()
+        for word in name_fold(self.search).split():  # every word must occur in the name
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where += " AND um.sort_key LIKE %s ESCAPE '\\'"
+            params = [*params, f"%{escaped}%"]
         if self.status and not self.columns:
             where += " AND 1 = 0"  # without columns there are no cells to match
         elif self.status == NOT_REQUIRED:
@@ -336,7 +342,7 @@ class MatrixQuery:
         direction = "DESC" if self.sort == "-name" else "ASC"
         sql = (
             f"SELECT um.user_id FROM {UnitMember._meta.db_table} um"
-            f" WHERE {where} ORDER BY um.full_name {direction}, um.user_id {direction}"
+            f" WHERE {where} ORDER BY um.sort_key {direction}, um.user_id {direction}"
         )
         return sql, params
 
@@ -399,11 +405,13 @@ class MatrixQuery:
         return [people[user_id] for user_id in user_ids if user_id in people]
 
 
-def _matrix_query(*, unit, job_profile, status, sort) -> tuple[MatrixQuery, dict, int | None]:
+def _matrix_query(
+    *, unit, job_profile, status, sort, search=""
+) -> tuple[MatrixQuery, dict, int | None]:
     """The query with its columns, the status counts over those columns and the number of
     people in scope, from the unit's counts (``UnitStatusCount``: a few hundred rows whatever
     the number of people; the total when no status filter applies)."""
-    query = MatrixQuery(unit, job_profile, status, sort)
+    query = MatrixQuery(unit, job_profile, status, sort, search)
     aggregate = list(
         UnitStatusCount.objects.filter(organisation=unit, job_profile=job_profile)
         .values_list("course_id", "status", "required")
@@ -431,6 +439,7 @@ def qualification_matrix(
     job_profile: JobProfile | None = None,
     status: str = "",
     sort: str = "name",
+    search: str = "",
     page_number: int = 1,
     per_page: int = 50,
     for_export: bool = False,
@@ -446,13 +455,13 @@ def qualification_matrix(
     index with LIMIT/OFFSET; then the page's memberships and stored cells. Five or six queries
     whatever the unit's size."""
     query, status_counts, people = _matrix_query(
-        unit=unit, job_profile=job_profile, status=status, sort=sort
+        unit=unit, job_profile=job_profile, status=status, sort=sort, search=search
     )
     try:
         number = max(1, int(page_number))
     except (TypeError, ValueError):
         number = 1
-    if status:
+    if status or search.strip():
         sql, params = query.total_sql()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

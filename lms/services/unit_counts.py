@@ -21,6 +21,7 @@ from ..models import (
     UnitStatusCount,
     User,
 )
+from ..names import name_sort_key
 
 PEOPLE = ""  # the status of the row counting people (its course is None)
 
@@ -58,13 +59,14 @@ def unit_counts_record(*, names: dict, before: dict, after: dict, units_changed:
     Returns the number of count rows inserted."""
     if not names:
         return 0
+    names = {user_id: name_sort_key(name) for user_id, name in names.items()}
     changes = _cell_changes(before, after)
     if not units_changed and not changes:
         return 0
     stored = defaultdict(dict)  # user → {(unit, profile): (UnitMember pk, name)}
     for pk, user_id, unit, profile, name in UnitMember.objects.filter(
         user_id__in=list(names)
-    ).values_list("pk", "user_id", "organisation_id", "job_profile_id", "full_name"):
+    ).values_list("pk", "user_id", "organisation_id", "job_profile_id", "sort_key"):
         stored[user_id][(unit, profile)] = (pk, name)
     counts: Counter = Counter()
     if not units_changed:
@@ -87,7 +89,7 @@ def unit_counts_record(*, names: dict, before: dict, after: dict, units_changed:
                     organisation_id=unit_key[0],
                     job_profile_id=unit_key[1],
                     user_id=user_id,
-                    full_name=name,
+                    sort_key=name,
                 )
             )
             _add(counts, unit_key, cells_after[user_id], sign=1)
@@ -96,7 +98,7 @@ def unit_counts_record(*, names: dict, before: dict, after: dict, units_changed:
                 counts[(*unit_key, *cell_key)] += change
         renamed = [pk for pk, old_name in old.values() if old_name != name]
         if renamed:
-            UnitMember.objects.filter(pk__in=renamed).update(full_name=name)
+            UnitMember.objects.filter(pk__in=renamed).update(sort_key=name)
     if removed:
         UnitMember.objects.filter(pk__in=removed).delete()
     if added:

@@ -58,6 +58,7 @@ def _matrix_for(request, unit, *, for_export: bool = False):
         job_profile=filters.get("job_profile"),
         status=filters.get("status") or "",
         sort=filters.get("sort") or "name",
+        search=filters.get("q") or "",
         page_number=request.GET.get("seite", 1),
         for_export=for_export,
     )

@@ -148,12 +148,13 @@ def test_status_filters_and_counts_agree_with_cells(gemeinde_a, city):
 
 
 def test_job_profile_filter_and_sort(gemeinde_a, city):
-    """The job profile filter narrows rows and columns; Z–A reverses the order."""
+    """The job profile filter narrows rows and columns; rows sort by family name; Z–A
+    reverses the order."""
     clerks = _full(gemeinde_a, job_profile=city["clerk"])
     assert [row.user.full_name for row in clerks.rows] == [
-        "Dora Neunzig",
-        "Emil Einundneunzig",
         "Lea Zweiter Durchgang",
+        "Emil Einundneunzig",
+        "Dora Neunzig",
     ]
     assert len(clerks.columns) == 1
     assert clerks.status_counts == {"expiring": 1, "held": 1, "not_started": 1}

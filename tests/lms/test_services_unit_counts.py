@@ -75,8 +75,8 @@ def test_renamed_person_sorts_by_the_new_name(gemeinde_a, amt_a, cdo_profile):
         person = make_member(amt_a, full_name=name)
         services.membership_set(user=person, organisation=amt_a, job_profiles=[cdo_profile])
     carl = User.objects.get(full_name="Carl Conrad")
-    services.user_update_profile(user=carl, full_name="Anton Conrad", preferred_language="de")
-    assert _names(gemeinde_a)[:2] == ["Anton Conrad", "Bettina Bauer"]
+    services.user_update_profile(user=carl, full_name="Carl Abel", preferred_language="de")
+    assert _names(gemeinde_a)[:2] == ["Carl Abel", "Bettina Bauer"]  # by family name
 
 
 def test_job_profile_filter_counts_holders_only(gemeinde_a, amt_a, employee_a, course):
