@@ -24,7 +24,7 @@ from .stored_files import stored_files_delete_after_commit
 
 logger = logging.getLogger(__name__)
 
-FILTER_FIELDS = ("job_profile", "status", "sort")
+FILTER_FIELDS = ("job_profile", "status", "sort", "q")
 PROGRESS_EVERY = 500  # rows between two progress UPDATEs
 
 
@@ -103,6 +103,7 @@ def _build(export: MatrixExport) -> None:
         job_profile=filters.get("job_profile"),
         status=filters.get("status") or "",
         sort=filters.get("sort") or "name",
+        search=filters.get("q") or "",
         for_export=True,
     )
     rows = MatrixExport.objects.filter(pk=export.pk)

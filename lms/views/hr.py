@@ -25,7 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..exports import (
     XLSX_CONTENT_TYPE,
-    cell_texts,
+    cell_values,
+    csv_value,
+    export_filename,
     matrix_headers,
     neutralise_formula,
     person_columns,
@@ -134,15 +136,14 @@ def matrix_csv(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
         writer = csv.writer(_Echo(), delimiter=";")
         yield "\ufeff"
         yield writer.writerow([neutralise_formula(value) for value in matrix_headers(matrix)])
-        cell_text = cell_texts()
         for row in matrix_rows(matrix):  # streamed: a chunk of people at a time
-            cells = [cell_text(cell) for cell in row.cells]
-            yield writer.writerow(
-                [neutralise_formula(value) for value in person_columns(row)] + cells
-            )
+            values = person_columns(row)
+            for cell in row.cells:
+                values += cell_values(cell)
+            yield writer.writerow([csv_value(value) for value in values])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="qualifikationen-{unit.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(unit, "csv")}"'
     return response
 
 
@@ -343,7 +344,7 @@ def matrix_export_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         default_storage.open(export.file.name, "rb"),
         as_attachment=True,
-        filename=f"qualifikationen-{export.organisation_id}.xlsx",
+        filename=export_filename(export.organisation, "xlsx"),
         content_type=XLSX_CONTENT_TYPE,
     )
 

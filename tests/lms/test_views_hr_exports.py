@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from lms import services
@@ -125,21 +126,26 @@ def test_pending_export_shows_progress_and_polls(client, hr_a, gemeinde_a):
 def test_download_is_xlsx_with_german_headers_and_neutralised_formula(
     client, hr_a, gemeinde_a, employee_a, employee_b, django_capture_on_commit_callbacks
 ):
-    """The file is a real workbook: German headers, no row of B, and a name starting with =
-    stored as text with an apostrophe."""
+    """The file is a real workbook named after the unit and the day: German headers, no row
+    of B, and a name starting with = stored as a text cell exactly as written (no apostrophe
+    inside the cell: a string cell is never a formula)."""
     client.force_login(hr_a)
     _request_export(client, gemeinde_a, django_capture_on_commit_callbacks)
     export = MatrixExport.objects.get()
     response = client.get(reverse("hr_matrix_export_download", args=[export.pk]))
     assert response.status_code == 200
-    assert f'filename="qualifikationen-{gemeinde_a.pk}.xlsx"' in response["Content-Disposition"]
+    today = timezone.localdate().isoformat()
+    assert (
+        f'filename="qualifikationen-bundesstadt-bonn-{today}.xlsx"'
+        in response["Content-Disposition"]
+    )
     workbook, rows = _rows(response)
     assert workbook.active.title == "Qualifikationen"
     assert list(rows[0][:4]) == ["Name", "E-Mail-Adresse", "Einheiten", "Stellenprofile"]
     names = [row[0] for row in rows[1:]]
-    assert '\'=HYPERLINK("http://evil")' in names
+    assert '=HYPERLINK("http://evil")' in names
     assert all("Bernd" not in name for name in names)
-    row_number = names.index('\'=HYPERLINK("http://evil")') + 2
+    row_number = names.index('=HYPERLINK("http://evil")') + 2
     assert workbook.active[f"A{row_number}"].data_type == "s"
 
 
@@ -156,6 +162,38 @@ def test_status_filter_is_honoured(
     _workbook, rows = _rows(client.get(reverse("hr_matrix_export_download", args=[export.pk])))
     assert [row[0] for row in rows[1:]] == ["Erika Vorhanden"]
     assert rows[1][4] == "vorhanden"
+    # Separate columns with real dates: valid until is a date cell, not "vorhanden bis …".
+    assert rows[0][4:8] == (
+        f"{rows[0][4].split(':')[0]}: Status",
+        f"{rows[0][4].split(':')[0]}: gültig bis",
+        f"{rows[0][4].split(':')[0]}: fällig am",
+        f"{rows[0][4].split(':')[0]}: Fortschritt (%)",
+    )
+
+
+def test_dates_are_date_cells_and_csv_has_separate_columns(
+    client, hr_a, gemeinde_a, employee_a, course, django_capture_on_commit_callbacks
+):
+    """The reported case: status and date were one text cell ("vorhanden bis …") and the due
+    dates the matrix shows were missing. Now the due date is its own column, a real date in
+    the workbook and a German date in the CSV."""
+    import datetime as dt
+
+    from lms.services.hr import enrolment_assign
+
+    due = timezone.localdate() + dt.timedelta(days=20)
+    enrolment_assign(user=employee_a, course=course, due_date=due)
+    client.force_login(hr_a)
+    _request_export(client, gemeinde_a, django_capture_on_commit_callbacks)
+    export = MatrixExport.objects.get()
+    workbook, rows = _rows(client.get(reverse("hr_matrix_export_download", args=[export.pk])))
+    column = rows[0].index(f"{course.title}: fällig am")
+    row = next(r for r in rows[1:] if r[1] == employee_a.email)
+    assert row[column].date() == due
+    csv_text = b"".join(
+        client.get(reverse("hr_matrix_csv", args=[gemeinde_a.pk])).streaming_content
+    ).decode("utf-8-sig")
+    assert f"{course.title}: fällig am" in csv_text and due.strftime("%d.%m.%Y") in csv_text
 
 
 def test_invalid_filter_exports_everything_like_the_page(
