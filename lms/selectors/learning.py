@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, QuizPage
@@ -114,11 +115,15 @@ def lesson_navigation(enrolment: Enrolment, page: Page) -> LessonNavigation:
     )
 
 
+DUE_SOON_DAYS = 14
+
+
 @dataclass
 class DashboardRow:
     enrolment: Enrolment
     percent: int
     resume_page: Page | None
+    due_state: str = ""  # "overdue", "due_soon" or "" (shown as text and symbol, not colour)
 
 
 def learner_dashboard(user: User) -> dict:
@@ -130,9 +135,10 @@ def learner_dashboard(user: User) -> dict:
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course", "last_page")
-        .order_by("due_date", "-enrolled_at")
+        .select_related("course", "last_page", "assignment__organisation")
+        .order_by(F("due_date").asc(nulls_last=True), "-enrolled_at")
     )
+    today = timezone.localdate()
     if not enrolments:
         return {"in_progress": [], "completed": []}
     courses = {e.course_id: e.course for e in enrolments}
@@ -179,6 +185,10 @@ def learner_dashboard(user: User) -> dict:
         )
         resume = open_pages[0] if open_pages else None
         row = DashboardRow(enrolment, percent, resume or enrolment.last_page)
+        if enrolment.due_date and enrolment.due_date < today:
+            row.due_state = "overdue"
+        elif enrolment.due_date and (enrolment.due_date - today).days <= DUE_SOON_DAYS:
+            row.due_state = "due_soon"
         if enrolment.status == Enrolment.Status.COMPLETED:
             completed.append(row)
         else:
