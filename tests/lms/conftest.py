@@ -3,7 +3,7 @@
 import pytest
 
 from lms import services
-from lms.models import JobProfile
+from lms.models import JobProfile, Membership
 from lms.services import learning as learning_services
 from tests.factories import UserFactory, make_member
 
@@ -40,3 +40,14 @@ def employee_b(amt_b, cdo_profile):
     person = make_member(amt_b, full_name="Bernd Köln")
     services.membership_set(user=person, organisation=amt_b, job_profiles=[cdo_profile])
     return person
+
+
+@pytest.fixture
+def admin_a(gemeinde_a):
+    """The organisation admin of Gemeinde A (reads its access log)."""
+    return make_member(gemeinde_a, Membership.Role.ORG_ADMIN, full_name="Admin Bonn")
+
+
+@pytest.fixture
+def admin_b(gemeinde_b):
+    return make_member(gemeinde_b, Membership.Role.ORG_ADMIN, full_name="Admin Köln")

@@ -4,23 +4,12 @@ unit reads them in the access log; the neighbouring municipality's admin gets a 
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 
 from lms.models import AuditEvent, Membership
 from lms.services.hr import assignment_create
 from lms.services.people_import import employee_import_apply
-from tests.factories import UserFactory, make_member
-
-
-@pytest.fixture
-def admin_a(gemeinde_a):
-    return make_member(gemeinde_a, Membership.Role.ORG_ADMIN, full_name="Admin Bonn")
-
-
-@pytest.fixture
-def admin_b(gemeinde_b):
-    return make_member(gemeinde_b, Membership.Role.ORG_ADMIN, full_name="Admin Köln")
+from tests.factories import UserFactory
 
 
 def test_import_and_assignment_are_in_the_org_admins_log(

@@ -18,16 +18,6 @@ from tests.lms.learning_helpers import answers_for, quiz_of
 
 
 @pytest.fixture
-def admin_a(gemeinde_a):
-    return make_member(gemeinde_a, Membership.Role.ORG_ADMIN, full_name="Admin Bonn")
-
-
-@pytest.fixture
-def admin_b(gemeinde_b):
-    return make_member(gemeinde_b, Membership.Role.ORG_ADMIN, full_name="Admin Köln")
-
-
-@pytest.fixture
 def cdo_profile(course):
     profile = JobProfile.objects.create(name="Chief Digital Officer")
     profile.required_courses.add(course)
