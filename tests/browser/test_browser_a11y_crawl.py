@@ -66,6 +66,8 @@ def _crawl(page, base: str, axe, *, phone: bool = False) -> tuple[list[str], dic
 LEARNER = "lernende@demo.kommunal-campus.de"
 HR = "personal.bonn@demo.kommunal-campus.de"
 CDO = "cdo.bonn@demo.kommunal-campus.de"
+TRAINER = "trainer@demo.kommunal-campus.de"
+ADMIN = "admin@demo.kommunal-campus.de"
 
 
 @pytest.mark.parametrize(
@@ -75,11 +77,23 @@ CDO = "cdo.bonn@demo.kommunal-campus.de"
         (LEARNER, 1280),
         (HR, 1280),
         (CDO, 1280),
+        (TRAINER, 1280),
+        (ADMIN, 1280),
         (None, 320),
         (LEARNER, 320),
         (HR, 320),
     ],
-    ids=["visitor", "learner", "hr", "org-admin-cdo", "visitor-320", "learner-320", "hr-320"],
+    ids=[
+        "visitor",
+        "learner",
+        "hr",
+        "org-admin-cdo",
+        "trainer",
+        "platform-admin",
+        "visitor-320",
+        "learner-320",
+        "hr-320",
+    ],
 )
 def test_every_reachable_page_passes_axe(browser, live_server, demo_site, axe, email, width):
     """0 serious or critical axe findings on every kind of page; at 320 CSS px also no page
