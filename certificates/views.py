@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.models import CoursePage
 from lms.models import Organisation
+from lms.security.ratelimit import rate_limit_exceeded
 from lms.selectors import organisations_visible_to
 
 from . import selectors, services
@@ -37,7 +38,6 @@ from .badges import open_badge_credential, open_badge_jwt, platform_jwk
 from .codes import canonical_verification_code
 from .forms import CertificateCorrectionForm
 from .models import Certificate, CertificateExport, CertificateTemplate
-from .ratelimit import rate_limit_exceeded
 from .rendering import CertificateSnapshot, render_certificate_pdf
 
 PDF_MAGIC = b"%PDF-"

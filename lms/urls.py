@@ -21,7 +21,11 @@ account_patterns = [
     path("zweiter-faktor/einrichten/", mfa.setup, name="mfa_setup"),
     path("meine-daten/", views.data_summary, name="account_data_summary"),
     path("meine-daten/schema.json", views.data_export_schema, name="account_data_schema"),
-    path("passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "passwort-vergessen/",
+        views.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "passwort-vergessen/gesendet/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -332,6 +332,8 @@ WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups to the internet; trainers paste
 # --- Security (tightened further in production.py) --------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 # Second factor (TOTP app or backup code) for staff, trainers, HR and organisation admins.
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_CLIENT = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_CLIENT", "10"))
 MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "true").lower() in ("1", "true", "yes")
 OTP_TOTP_ISSUER = "Kommunal-Campus"
 OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp waits 1, 2, 4, 8 … seconds after each wrong code

@@ -3,6 +3,7 @@
 
 from .accounts import (
     LoginView,
+    ThrottledPasswordResetView,
     data_export,
     data_export_schema,
     data_summary,
@@ -16,6 +17,7 @@ from .accounts import (
 
 __all__ = [
     "LoginView",
+    "ThrottledPasswordResetView",
     "data_export",
     "data_export_schema",
     "data_summary",

@@ -21,6 +21,7 @@ from .. import selectors, services
 from ..forms import EmailAuthenticationForm, ProfileForm
 from ..models import Membership
 from ..personal_data import export_schema
+from ..security.ratelimit import rate_limit_exceeded
 from ..services.privacy import person_data_export, person_data_summary
 
 
@@ -181,3 +182,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "error", "checks": results},
         status=200 if healthy else 503,
     )
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Password reset mails are limited per address asked for and per client
+    (``PASSWORD_RESET_LIMIT_PER_EMAIL``/``_PER_CLIENT`` an hour), so the form can be used
+    neither to flood a colleague's inbox nor to probe many addresses. Over the limit the page
+    says the same as always and sends nothing (no hint whether an account exists)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().casefold()
+        over = rate_limit_exceeded(
+            self.request,
+            scope="password_reset_email",
+            limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
+            window=3600,
+            subject=email,
+        )
+        over = (
+            rate_limit_exceeded(
+                self.request,
+                scope="password_reset_client",
+                limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+                window=3600,
+            )
+            or over
+        )
+        if over:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

@@ -142,3 +142,20 @@ def test_learner_session_has_an_absolute_lifetime(client):
     _age_session(client, idle=10, since_login=25 * 3600)
     response = client.get(reverse("learning_dashboard"))
     assert response.status_code == 302 and "abgelaufen=1" in response["Location"]
+
+
+def test_password_reset_mails_are_throttled_per_address_and_client(client, settings):
+    """Three mails an hour to one address, however often the form is sent; the page looks the
+    same either way. From one client at most ten addresses an hour."""
+    from django.core import mail
+
+    settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 5
+    person = UserFactory(email="reset@bonn.de")
+    for _round in range(6):
+        response = client.post(reverse("password_reset"), {"email": "Reset@Bonn.de"})
+        assert response.status_code == 302
+    assert len(mail.outbox) == 3 and mail.outbox[0].to == [person.email]
+    other = UserFactory(email="noch-jemand@bonn.de")
+    client.post(reverse("password_reset"), {"email": other.email})
+    assert len(mail.outbox) == 3  # this client is over its limit now

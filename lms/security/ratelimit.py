@@ -9,12 +9,15 @@ import time
 
 from django.core.cache import cache
 
-from lms.security.client_ip import client_ip
+from .client_ip import client_ip
 
 
-def rate_limit_exceeded(request, *, scope: str, limit: int, window: int = 60) -> bool:
-    """Count this request; True when the client made more than ``limit`` in this window."""
-    client = client_ip(request)
+def rate_limit_exceeded(
+    request, *, scope: str, limit: int, window: int = 60, subject: str | None = None
+) -> bool:
+    """Count this request; True when the client (or, with ``subject``, that subject, e.g. an
+    e-mail address, whoever asks) made more than ``limit`` in this window."""
+    client = subject if subject is not None else client_ip(request)
     key = f"ratelimit:{scope}:{client}:{int(time.time() // window)}"
     if cache.add(key, 1, window + 1):
         return limit < 1
