@@ -32,8 +32,10 @@ TEXT_SPACING = """() => {
   for (const el of document.querySelectorAll('body *')) {
     if (el.closest('.visually-hidden, .skip-link, [hidden], [aria-hidden=true]')) continue;
     const style = getComputedStyle(el);
-    const hides = ['hidden', 'clip'].includes(style.overflowY) || ['hidden', 'clip'].includes(style.overflowX);
-    if (hides && el.textContent.trim() && (el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2)) {
+    const cuts = ['hidden', 'clip'];
+    const hides = cuts.includes(style.overflowY) || cuts.includes(style.overflowX);
+    const over = el.scrollHeight > el.clientHeight + 2 || el.scrollWidth > el.clientWidth + 2;
+    if (hides && el.textContent.trim() && over) {
       clipped.push(el.tagName + '.' + el.className);
     }
   }
