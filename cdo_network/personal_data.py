@@ -3,10 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from lms.personal_data import Erase, PersonalData, declare
+from lms.personal_data import WHO_DID_IT, Erase, PersonalData, declare
 from lms.services.stored_files import stored_files_delete_after_commit
 
-WHO_DID_IT = "Only who did something to another record; the reference is removed."
 ERASED_POST = "[Beitrag einer gelöschten Person]"
 
 

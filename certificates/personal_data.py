@@ -1,8 +1,6 @@
 """Personal data of the certificates app: see ``lms.personal_data``."""
 
-from lms.personal_data import Erase, PersonalData, declare
-
-WHO_DID_IT = "Only who did something to another record; the reference is removed."
+from lms.personal_data import WHO_DID_IT, Erase, PersonalData, declare
 
 
 def _certificates_erase(user) -> int:

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from courses.models import CoursePage, ModulePage
 from lms.models import AuditEvent, Enrolment, Organisation, User
-from lms.selectors.organisations import hr_contacts_of
+from lms.selectors.organisations import hr_contacts_of, unit_paths_of
 from lms.services.audit import audit_record
 from lms.services.learning import enrolment_next_cycle
 from lms.services.stored_files import stored_files_delete_after_commit
@@ -512,7 +512,7 @@ def certificates_erase_for_person(*, user: User) -> int:
     # Finished ZIPs of the person's units (and their ancestors) may hold their PDFs: gone too
     # (the requester can build a new one; one still being built reads only available rows).
     exports = CertificateExport.objects.filter(
-        organisation__path__in=_unit_paths_of(user), status=CertificateExport.Status.READY
+        organisation__path__in=unit_paths_of(user), status=CertificateExport.Status.READY
     )
     files += list(exports.exclude(file="").values_list("file", flat=True))
     exports.delete()
@@ -521,13 +521,6 @@ def certificates_erase_for_person(*, user: User) -> int:
 
 
 # --- Expiry reminders and recertification --------------------------------------------------
-
-
-def _unit_paths_of(user: User) -> set[str]:
-    """Tree paths of the organisations ``user`` belongs to and of all their ancestors."""
-    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
-    steplen = Organisation.steplen
-    return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
 
 
 def _reminder_kind(days_left: int) -> str | None:

@@ -30,6 +30,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 FORMAT_VERSION = "2.0"
+WHO_DID_IT = "Only who did something to another record; the reference is removed."
 
 # Headings of the readable summary for fields that carry no verbose name of their own.
 FIELD_LABELS = {
@@ -131,8 +132,6 @@ def declared_relations() -> set[tuple[str, str]]:
 def _plain(value):
     if isinstance(value, FieldFile):
         return value.name or None
-    if isinstance(value, models.Model):
-        return value.pk
     return value
 
 
@@ -243,7 +242,9 @@ def export_sections(user) -> list[dict]:
             continue
         model = declaration.model_class()
         fields = [model._meta.get_field(name) for name in declaration.export]
-        rows = [[_display(row, field) for field in fields] for row in declaration.queryset(user)]
+        related = [field.name for field in fields if field.many_to_one]  # shown by name
+        queryset = declaration.queryset(user).select_related(*related)
+        rows = [[_display(row, field) for field in fields] for row in queryset]
         if rows:
             sections.append(
                 {

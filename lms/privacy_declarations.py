@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from .personal_data import Erase, PersonalData, declare
+from .personal_data import WHO_DID_IT, Erase, PersonalData, declare
 
 AGGREGATE = (
     "Kept as an anonymous aggregate (completion rates, counts per course): after erasure the "
@@ -19,7 +19,6 @@ APPEND_ONLY = (
     "Append-only record whose only identifier is the account number; after erasure the "
     "account names no one (Art. 17 (3) b/e DSGVO: accountability of the public body)."
 )
-WHO_DID_IT = "Only who did something to another record; the reference is removed."
 
 
 def _memberships_end(user) -> int:

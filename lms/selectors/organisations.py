@@ -50,12 +50,18 @@ def memberships_of(user: User) -> QuerySet:
 HR_CONTACT_ROLES = (Membership.Role.HR, Membership.Role.ORG_ADMIN)
 
 
+def unit_paths_of(user: User) -> set[str]:
+    """Tree paths of the organisations ``user`` belongs to and of all their ancestors (one
+    query): who is responsible for the person, and whose exports may list them."""
+    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
+    steplen = Organisation.steplen
+    return {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+
+
 def hr_contacts_of(user: User) -> list[User]:
     """Active HR staff and organisation admins of any unit the person belongs to or of a unit
     above it (the same people who get the weekly HR digest for that unit)."""
-    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
-    steplen = Organisation.steplen
-    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    prefixes = unit_paths_of(user)
     if not prefixes:
         return []
     return list(

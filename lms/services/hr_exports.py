@@ -19,6 +19,7 @@ from ..forms_hr import MatrixFilterForm
 from ..models import AuditEvent, MatrixExport, Organisation, User
 from ..selectors import organisations_visible_to
 from ..selectors.hr import matrix_rows, qualification_matrix
+from ..selectors.organisations import unit_paths_of
 from .audit import audit_record
 from .stored_files import stored_files_delete_after_commit
 
@@ -137,9 +138,7 @@ def matrix_exports_erase_for_person(*, user: User) -> int:
     whatever their status) or that they requested; returns how many. Runs inside
     ``person_erase``'s transaction while the person's memberships still exist; the files go
     once it commits (an export still being built drops its file when it finds its row gone)."""
-    paths = Organisation.objects.filter(memberships__user=user).values_list("path", flat=True)
-    step = Organisation.steplen
-    unit_paths = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+    unit_paths = unit_paths_of(user)
     exports = MatrixExport.objects.filter(organisation__path__in=unit_paths) | (
         MatrixExport.objects.filter(requested_by=user)
     )
