@@ -62,3 +62,22 @@ def test_language_switch_to_english(page, live_server, demo_site):
     assert (
         page.get_by_role("heading", level=1).inner_text() == "Learning for the digital municipality"
     )
+
+
+def test_demo_hr_passes_the_second_factor_as_make_run_prints(
+    page, live_server, demo_site, axe, settings
+):
+    """With the second factor on (the default outside tests), the demo HR login asks for the
+    code, accepts the one `manage.py demo_codes` shows, and the page is accessible."""
+    from lms.demo.mfa import demo_code
+
+    settings.MFA_REQUIRED = True
+    login(page, live_server, "personal.bonn@demo.kommunal-campus.de", DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/konto/zweiter-faktor/**")
+    assert page.get_by_role("heading", level=1, name="Anmeldung bestätigen").is_visible()
+    assert axe(page) == [], format_violations(axe(page))
+    page.get_by_label("Code aus Ihrer Authenticator-App (oder ein Backup-Code)").fill(demo_code())
+    page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/personal/")
+    assert "/zweiter-faktor/" not in page.url
