@@ -14,10 +14,22 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Not needed if your administration signs you in (single sign-on)."),
+    )
     error_messages = {
         "invalid_login": _("Login failed. Please check your e-mail address and password."),
         "inactive": _("This account is deactivated."),
     }
+
+    def clean(self):
+        if not self.cleaned_data.get("password") and "username" in self.cleaned_data:
+            raise forms.ValidationError(_("Please enter your password."), code="password_missing")
+        return super().clean()
 
 
 class ProfileForm(forms.ModelForm):

@@ -300,3 +300,14 @@ declare(
     ),
     D("otp_static.StaticDevice", "user", E.DELETE, "Backup codes of the person."),
 )
+
+declare(
+    D(
+        "lms.SsoIdentity",
+        "user",
+        E.DELETE,
+        "The person's identifier at their administration's identity provider (single sign-on); "
+        "deleted, so a later sign-in through the IdP creates a new account, not this one again.",
+        export=("identity_provider", "subject", "last_login"),
+    ),
+)

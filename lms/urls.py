@@ -10,11 +10,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import hr, learning, legal, mfa, statistics
+from .views import hr, learning, legal, mfa, sso, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("abmelden/", sso.LogoutView.as_view(), name="logout"),
+    path("anmelden/sso/<slug:slug>/", sso.sso_start, name="sso_start"),
+    path("anmelden/sso/<slug:slug>/rueckkehr/", sso.sso_callback, name="sso_callback"),
     path("profil/", views.profile, name="profile"),
     path("meine-daten.json", views.data_export, name="account_data_export"),
     path("zweiter-faktor/", mfa.verify, name="mfa_verify"),

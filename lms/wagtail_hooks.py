@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import CoursePage, LessonPage, QuizPage
 
-from .models import AccessibilityFeedback
+from .models import AccessibilityFeedback, IdentityProvider
 from .services.access import learning_access_denied
 from .views import learning
 
@@ -45,3 +45,17 @@ class AccessibilityFeedbackViewSet(SnippetViewSet):
 
 
 register_snippet(AccessibilityFeedbackViewSet)
+
+
+class IdentityProviderViewSet(SnippetViewSet):
+    """Single sign-on: the identity providers of municipalities (docs/sso-einrichten.md)."""
+
+    model = IdentityProvider
+    icon = "key"
+    menu_label = _("Single sign-on")
+    add_to_settings_menu = True
+    list_display = ["name", "slug", "email_domains", "is_active"]
+    list_filter = ["is_active"]
+
+
+register_snippet(IdentityProviderViewSet)

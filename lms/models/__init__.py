@@ -16,6 +16,7 @@ from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
+from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
 __all__ = [
     "AccessibilityFeedback",
@@ -28,6 +29,9 @@ __all__ = [
     "DigestSent",
     "Enrolment",
     "ExternalQualification",
+    "IdentityProvider",
+    "SsoClaimMapping",
+    "SsoIdentity",
     "JobProfile",
     "LearningStatement",
     "LessonProgress",

@@ -17,6 +17,8 @@ from django_otp import user_has_device
 
 from .sessions import PRIVILEGED
 
+MFA_BY_IDP = "_lms_mfa_by_idp"  # set by lms.services.sso when a trusted IdP reports a factor
+
 ALLOWED_PREFIXES = ("/konto/zweiter-faktor/", "/konto/abmelden/", "/static/", "/sprache/")
 
 
@@ -25,6 +27,8 @@ def second_factor_missing(request) -> bool:
     if not settings.MFA_REQUIRED or user is None or not user.is_authenticated:
         return False
     if not request.session.get(PRIVILEGED, False):
+        return False
+    if request.session.get(MFA_BY_IDP, False):  # the municipality's IdP asked for it
         return False
     return not user.is_verified()
 

@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +24,7 @@ from ..models import Membership
 from ..personal_data import export_schema
 from ..security.ratelimit import rate_limit_exceeded
 from ..services.privacy import person_data_export, person_data_summary
+from ..services.sso import sso_provider_for_email
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,6 +48,28 @@ class LoginView(auth_views.LoginView):
 
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        """An address whose administration runs single sign-on goes to its IdP when no password
+        is given (or the person chose that button); everyone else signs in with a password."""
+        email = request.POST.get("username", "").strip()
+        wants_sso = "sso" in request.POST or not request.POST.get("password")
+        if wants_sso and email:
+            idp = sso_provider_for_email(email)
+            if idp is not None:
+                query = urlencode({"email": email, "next": request.POST.get("next", "")})
+                return HttpResponseRedirect(f"{reverse('sso_start', args=[idp.slug])}?{query}")
+            if "sso" in request.POST:
+                return self.render_to_response(
+                    self.get_context_data(
+                        form=self.form_class(request, initial={"username": email}),
+                        sso_error=_(
+                            "No sign-in through an administration is set up for this address. "
+                            "Please sign in with your password."
+                        ),
+                    )
+                )
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

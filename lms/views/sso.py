@@ -1,0 +1,72 @@
+"""Single sign-on views: hand the browser to the municipality's IdP and take it back.
+
+The protocol and the policy live in ``lms.services.sso``; these views only route, remember
+where the person wanted to go, and show a clear German message when the IdP is down or its
+answer is refused (the password form stays on that page).
+"""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from ..forms import EmailAuthenticationForm
+from ..models import IdentityProvider
+from ..services.sso import (
+    SsoError,
+    SsoUnavailable,
+    sso_authorize_redirect,
+    sso_logout_url,
+    sso_sign_in,
+)
+
+SESSION_NEXT = "_lms_sso_next"
+
+
+def _safe_next(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def login_page_with_error(request, error: SsoError, email: str = ""):
+    """The login page again, with the reason and the password form (a fallback that works)."""
+    form = EmailAuthenticationForm(request, initial={"username": email})
+    status = 503 if isinstance(error, SsoUnavailable) else 400
+    context = {"form": form, "sso_error": error.message, "next": ""}
+    return render(request, "registration/login.html", context, status=status)
+
+
+@never_cache
+def sso_start(request, slug: str):
+    idp = get_object_or_404(IdentityProvider, slug=slug, is_active=True)
+    request.session[SESSION_NEXT] = _safe_next(request, request.GET.get("next", ""))
+    redirect_uri = request.build_absolute_uri(reverse("sso_callback", args=[idp.slug]))
+    email = request.GET.get("email", "")[:254]
+    try:
+        return sso_authorize_redirect(request, idp, redirect_uri, login_hint=email)
+    except SsoError as error:
+        return login_page_with_error(request, error, email)
+
+
+@never_cache
+def sso_callback(request, slug: str):
+    idp = get_object_or_404(IdentityProvider, slug=slug, is_active=True)
+    next_url = request.session.get(SESSION_NEXT, "")
+    try:
+        sso_sign_in(request, idp)
+    except SsoError as error:
+        return login_page_with_error(request, error)
+    return redirect(_safe_next(request, next_url))
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out here, and at the IdP too when the person came through one that offers it."""
+
+    def post(self, request, *args, **kwargs):
+        home = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+        idp_logout = sso_logout_url(request, post_logout_redirect_uri=home)
+        response = super().post(request, *args, **kwargs)
+        return redirect(idp_logout) if idp_logout else response
