@@ -156,7 +156,7 @@ def _claim_values(claims: dict, name: str) -> set[str]:
 @dataclass
 class DirectoryPlacement:
     unit: Organisation | None
-    job_profile_ids: set[int]
+    job_profile_ids: set[int] | None  # None: the IdP maps no job profiles, keep those set here
     role: str
 
 
@@ -164,14 +164,16 @@ def _placement(idp: IdentityProvider, claims: dict) -> DirectoryPlacement:
     """Unit, job profiles and role the directory's claims map to (mapping in the admin)."""
     organisations = list(idp.organisations.all())
     unit = organisations[0] if len(organisations) == 1 else None
-    job_profiles: set[int] = set()
+    mappings = list(idp.mappings.select_related("unit").all())
+    maps_profiles = any(mapping.job_profile_id for mapping in mappings)
+    job_profiles: set[int] | None = set() if maps_profiles else None
     role = ""
-    for mapping in idp.mappings.select_related("unit").all():
+    for mapping in mappings:
         if mapping.value not in _claim_values(claims, mapping.claim):
             continue
         if mapping.unit and _within(mapping.unit, organisations):
             unit = mapping.unit
-        if mapping.job_profile_id:
+        if mapping.job_profile_id and job_profiles is not None:
             job_profiles.add(mapping.job_profile_id)
         if mapping.role:
             role = mapping.role
@@ -220,6 +222,17 @@ def sso_user_for_claims(idp: IdentityProvider, claims: dict) -> User:
             user.email = email  # the directory renamed the mailbox; the subject is the same
     else:
         user = User.objects.filter(email__iexact=email).first()
+        if user is not None and user.sso_identities.filter(identity_provider=idp).exists():
+            # The address is linked to another person of this directory (a reassigned mailbox,
+            # say): the new subject must not inherit that person's account and certificates.
+            logger.warning("SSO %s: address %s is linked to another subject", idp.slug, email)
+            raise SsoRefused(
+                _(
+                    "This address is already linked to another account of your administration. "
+                    "Please contact the platform support."
+                ),
+                "address linked to another subject",
+            )
         if user is None:
             user = User(email=email)
             user.set_unusable_password()
@@ -253,6 +266,8 @@ def _update_membership(idp: IdentityProvider, user: User, claims: dict) -> None:
     here = next((m for m in current if m.organisation_id == placement.unit.pk), None)
     role = placement.role or (here.role if here else Membership.Role.LEARNER)
     profiles = placement.job_profile_ids
+    if profiles is None:
+        profiles = set(here.job_profiles.values_list("pk", flat=True)) if here else set()
     unchanged = (
         here is not None
         and here.role == role

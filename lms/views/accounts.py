@@ -25,6 +25,7 @@ from ..personal_data import export_schema
 from ..security.ratelimit import rate_limit_exceeded
 from ..services.privacy import person_data_export, person_data_summary
 from ..services.sso import sso_provider_for_email
+from .sso import sso_handover
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -58,7 +59,13 @@ class LoginView(auth_views.LoginView):
             idp = sso_provider_for_email(email)
             if idp is not None:
                 query = urlencode({"email": email, "next": request.POST.get("next", "")})
-                return HttpResponseRedirect(f"{reverse('sso_start', args=[idp.slug])}?{query}")
+                return sso_handover(
+                    request,
+                    f"{reverse('sso_start', args=[idp.slug])}?{query}",
+                    heading=_("Sign in with your administration's account"),
+                    explanation=_("You are being taken to the sign-in of %(idp)s …")
+                    % {"idp": idp.name},
+                )
             if "sso" in request.POST:
                 return self.render_to_response(
                     self.get_context_data(

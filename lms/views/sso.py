@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ..forms import EmailAuthenticationForm
@@ -29,6 +30,13 @@ def _safe_next(request, url: str) -> str:
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def sso_handover(request, target: str, *, heading: str, explanation: str):
+    """Send the browser on to ``target`` after a form: an HTTP redirect chain that starts at a
+    form may not leave the site (CSP ``form-action 'self'``), an immediate refresh may."""
+    context = {"target": target, "heading": heading, "explanation": explanation}
+    return render(request, "registration/sso_redirect.html", context)
 
 
 def login_page_with_error(request, error: SsoError, email: str = ""):
@@ -69,4 +77,11 @@ class LogoutView(auth_views.LogoutView):
         home = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
         idp_logout = sso_logout_url(request, post_logout_redirect_uri=home)
         response = super().post(request, *args, **kwargs)
-        return redirect(idp_logout) if idp_logout else response
+        if not idp_logout:
+            return response
+        return sso_handover(
+            request,
+            idp_logout,
+            heading=_("You have been signed out"),
+            explanation=_("You are now also being signed out at your administration …"),
+        )

@@ -122,4 +122,4 @@ def login(page, live_server, email: str, password: str):
     page.goto(f"{live_server.url}/konto/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
