@@ -14,4 +14,4 @@ class LmsConfig(AppConfig):
             privacy_declarations,  # noqa: F401  (personal data of lms and frameworks)
             signals,  # noqa: F401  (login language, stored matrix status hooks)
         )
-        from .security import sessions  # noqa: F401  (session start on login)
+        from .security import sessions, slowdown  # noqa: F401  (session start, slow-down)

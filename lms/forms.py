@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .security.slowdown import seconds_to_wait
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -29,6 +30,16 @@ class EmailAuthenticationForm(AuthenticationForm):
     def clean(self):
         if not self.cleaned_data.get("password") and "username" in self.cleaned_data:
             raise forms.ValidationError(_("Please enter your password."), code="password_missing")
+        wait = seconds_to_wait(self.request, self.cleaned_data.get("username", ""))
+        if wait:  # checked before the password, so waiting attempts cost no hashing either
+            raise forms.ValidationError(
+                _(
+                    "There have been many failed sign-ins for this account. Please wait "
+                    "%(seconds)s seconds, then try again."
+                ),
+                code="slowed_down",
+                params={"seconds": wait},
+            )
         return super().clean()
 
 

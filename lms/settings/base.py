@@ -178,6 +178,10 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form keeps Django's field nam
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Per-account slow-down (lms/security/slowdown.py): after this many failures for one account
+# from any addresses within an hour, each attempt waits 2, 4, 8 … up to the maximum seconds.
+LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_SLOWDOWN_AFTER", "10"))
+LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "60"))
 
 # django-guardian: no anonymous user row; object permissions only for real accounts.
 ANONYMOUS_USER_NAME = None

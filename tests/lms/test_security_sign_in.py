@@ -159,3 +159,26 @@ def test_password_reset_mails_are_throttled_per_address_and_client(client, setti
     other = UserFactory(email="noch-jemand@bonn.de")
     client.post(reverse("password_reset"), {"email": other.email})
     assert len(mail.outbox) == 3  # this client is over its limit now
+
+
+def test_guesses_from_many_addresses_slow_the_account_down_but_never_lock_it(
+    client, settings, monkeypatch
+):
+    """Twelve guesses from twelve addresses (each under the per-address lockout): the account
+    now makes every attempt wait, whoever asks, before any password is checked; the real person
+    waits those seconds and signs in."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    person = UserFactory(email="ziel@bonn.de")
+    for n in range(12):
+        _login(client, person.email, "geraten", ip=f"198.51.100.{n + 1}")
+
+    response = _login(client, person.email, TEST_PASSWORD, ip="203.0.113.5")
+    assert response.status_code == 200
+    assert "Bitte warten Sie" in response.content.decode()
+
+    from lms.security import slowdown
+
+    later = time.time() + settings.LOGIN_SLOWDOWN_MAX_SECONDS
+    monkeypatch.setattr(slowdown, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
+    response = _login(client, person.email, TEST_PASSWORD, ip="203.0.113.5")
+    assert response.status_code == 302
