@@ -74,7 +74,7 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
                 template=templates[enrolment.course_id],
                 serial=take_serial(counters[issued_on[enrolment.pk].year]),
                 code=new_verification_code(),
-                **{**shared[key], "learner_name": enrolment.user.full_name},
+                **{**shared[key], "learner_name": enrolment.user.certificate_name},
             )
         )
     for counter in counters.values():

@@ -30,6 +30,7 @@ from lms.models import AuditEvent, Enrolment, Organisation, User
 from lms.selectors.organisations import hr_contacts_of, unit_paths_of
 from lms.services.audit import audit_record
 from lms.services.learning import enrolment_next_cycle
+from lms.services.names import name_set_from_source
 from lms.services.stored_files import stored_files_delete_after_commit
 
 from .codes import new_verification_code
@@ -141,7 +142,7 @@ def _snapshot_fields(enrolment: Enrolment, template: CertificateTemplate) -> dic
     )
     validity = course.certificate_validity_months
     return {
-        "learner_name": enrolment.user.full_name,
+        "learner_name": enrolment.user.certificate_name,  # never a self-chosen name
         "course_title": course.title,
         "content_revision": _content_revision_label(enrolment),
         "modules": modules,
@@ -241,6 +242,8 @@ def certificate_reissue(
     learner_name, reason = check_certificate_correction(
         certificate=certificate, learner_name=learner_name, reason=reason
     )
+    if by.pk == certificate.user_id:
+        raise CertificateError("nobody corrects the name on their own certificate")
     updated = Certificate.objects.filter(
         pk=certificate.pk,
         status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED],
@@ -282,6 +285,8 @@ def certificate_reissue(
         **snapshot,
     )
     Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
+    # HR corrected the name from the record: later certificates carry it too.
+    name_set_from_source(user=old.user, name=learner_name, source=User.NameSource.HR)
     transaction.on_commit(functools.partial(_queue_render, new.pk))
     certificate.refresh_from_db()
     audit_record(

@@ -244,7 +244,16 @@ def certificate_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = CertificateCorrectionForm(
         request.POST if request.method == "POST" else None, certificate=certificate
     )
-    if correctable and form.is_valid():
+    own = certificate.user_id == request.user.pk
+    if own and form.is_bound:
+        form.add_error(
+            None,
+            _(
+                "Nobody corrects the name on their own certificate. Please ask a colleague "
+                "of HR or the platform administration."
+            ),
+        )
+    if correctable and not own and form.is_valid():
         try:
             new = services.certificate_reissue(
                 certificate=certificate,

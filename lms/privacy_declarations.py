@@ -93,6 +93,9 @@ declare(
         export=(
             "email",
             "full_name",
+            "verified_name",
+            "name_source",
+            "name_verified_at",
             "preferred_language",
             "is_active",
             "date_joined",
@@ -310,4 +313,14 @@ declare(
         "deleted, so a later sign-in through the IdP creates a new account, not this one again.",
         export=("identity_provider", "subject", "last_login"),
     ),
+)
+declare(
+    D(
+        "lms.NameChangeRequest",
+        "user",
+        E.DELETE,
+        "The person's requests to change the name on their certificates.",
+        export=("previous_name", "requested_name", "status", "created_at", "decided_at"),
+    ),
+    D("lms.NameChangeRequest", "decided_by", E.DETACH, WHO_DID_IT),
 )

@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import hr, learning, legal, mfa, sso, statistics
+from .views import hr, hr_names, learning, legal, mfa, sso, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -78,6 +78,8 @@ hr_patterns = [
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
     path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
+    path("namen/", hr_names.name_requests, name="hr_name_requests"),
+    path("namen/<int:pk>/", hr_names.name_request_decide, name="hr_name_request_decide"),
     path("person/<int:user_id>/nachweis/", hr.external_upload, name="hr_external_upload"),
     path(
         "person/<int:user_id>/nachweis/<int:pk>/pruefen/",

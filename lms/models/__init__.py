@@ -16,6 +16,7 @@ from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
+from .names import NameChangeRequest
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "LessonProgress",
     "MatrixExport",
     "Membership",
+    "NameChangeRequest",
     "Organisation",
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",

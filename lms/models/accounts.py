@@ -32,11 +32,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # unique=True plus the case-insensitive constraint below: "A@x.de" and "a@x.de" are one person.
     email = models.EmailField(_("E-mail address"), max_length=254, unique=True)
+
+    class NameSource(models.TextChoices):
+        HR = "hr", _("HR record")
+        IDP = "idp", _("Administration's account (single sign-on)")
+        ADMIN = "admin", _("Platform administration")
+
     full_name = models.CharField(
         _("Full name"),
         max_length=200,
-        help_text=_("Exactly as it should appear on certificates."),
+        help_text=_("How you are addressed on the platform."),
     )
+    # The name certificates carry: only an authoritative source sets it (the HR record, the
+    # administration's IdP, HR confirming a requested change), never the person alone.
+    verified_name = models.CharField(_("Name on certificates"), max_length=200, blank=True)
+    name_source = models.CharField(
+        _("Name confirmed by"), max_length=8, choices=NameSource.choices, blank=True
+    )
+    name_verified_at = models.DateTimeField(_("Name confirmed on"), null=True, blank=True)
     preferred_language = models.CharField(
         _("Preferred language"), max_length=8, choices=Language.choices, default=Language.GERMAN
     )
@@ -74,6 +87,19 @@ class User(AbstractBaseUser, PermissionsMixin):
             raise ValidationError(
                 {"email": _("This e-mail address is already in use.")}, code="unique"
             )
+
+    def save(self, *args, **kwargs):
+        # Accounts are created by HR (import, admin), the IdP or the platform admins, so the
+        # name given at creation is authoritative; later changes by the person are requests.
+        if self._state.adding and not self.verified_name and self.full_name:
+            self.verified_name = self.full_name
+            self.name_source = self.name_source or self.NameSource.ADMIN
+            self.name_verified_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def certificate_name(self) -> str:
+        return self.verified_name or self.full_name
 
     def get_full_name(self) -> str:
         return self.full_name

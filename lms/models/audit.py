@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
         MEMBERSHIP_ENDED = "membership_ended", _("Ended a membership")
         CERT_REVOKED = "cert_revoked", _("Revoked a certificate")
         CERT_CORRECTED = "cert_corrected", _("Corrected a certificate")
+        NAME_CONFIRMED = "name_confirmed", _("Confirmed a name change")
+        NAME_REJECTED = "name_rejected", _("Rejected a name change")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

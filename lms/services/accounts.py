@@ -77,11 +77,15 @@ def membership_remove(*, user: User, organisation: Organisation, by: User | None
 
 @transaction.atomic
 def user_update_profile(*, user: User, full_name: str, preferred_language: str) -> User:
-    """Change the name and language a person sees and is addressed by."""
+    """Change the name and language a person sees and is addressed by. A new name becomes a
+    request for the name on certificates, which HR of the person's organisation confirms."""
     user.full_name = full_name.strip()
     user.preferred_language = preferred_language
     user.full_clean(exclude=["password"])
     user.save(update_fields=["full_name", "preferred_language"])
+    from .names import name_change_request  # names builds on accounts: import at call time
+
+    name_change_request(user=user, requested_name=user.full_name)
     return user
 
 

@@ -182,7 +182,12 @@ def employee_import_apply(
             continue
         person = User.objects.filter(email__iexact=row.email).first()
         if person is None:
-            person = User.objects.create_user(email=row.email, password=None, full_name=row.name)
+            person = User.objects.create_user(
+                email=row.email,
+                password=None,
+                full_name=row.name,
+                name_source=User.NameSource.HR,  # the HR record: the certificate name
+            )
             created += 1
         else:
             updated += 1

@@ -211,6 +211,9 @@ def person_erase(*, user: User, by: User | None) -> User:
     matrix_exports_erase_for_person(user=user)  # while the memberships still name the units
     erase_records(user)
     user.full_name = ERASED_NAME
+    user.verified_name = ERASED_NAME
+    user.name_source = ""
+    user.name_verified_at = None
     user.email = f"geloescht-{secrets.token_hex(8)}{ERASED_EMAIL_DOMAIN}"
     user.set_unusable_password()  # also ends every session: the session hash no longer matches
     user.is_active = False

@@ -28,6 +28,7 @@ from joserfc.errors import JoseError
 from ..models import IdentityProvider, Membership, Organisation, SsoIdentity, User
 from ..security.mfa import MFA_BY_IDP as SESSION_MFA_BY_IDP
 from .accounts import membership_remove, membership_set
+from .names import name_set_from_source
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +243,11 @@ def sso_user_for_claims(idp: IdentityProvider, claims: dict) -> User:
     full_name = _full_name(claims)
     if full_name:
         user.full_name = full_name
+        if user.pk is None:
+            user.name_source = User.NameSource.IDP
     user.save()
+    if full_name:  # the directory's name is authoritative: certificates carry it
+        name_set_from_source(user=user, name=full_name, source=User.NameSource.IDP)
     identity.user = user
     identity.last_login = timezone.now()
     identity.save()

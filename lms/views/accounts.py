@@ -117,7 +117,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = HttpResponseRedirect(request.path)
         _set_language_cookie(response, user.preferred_language)
         return response
-    context = {"form": form, "memberships": selectors.memberships_of(request.user)}
+    context = {
+        "form": form,
+        "memberships": selectors.memberships_of(request.user),
+        "pending_name": request.user.name_change_requests.filter(status="pending").first(),
+    }
     return render(request, "lms/profile.html", context)
 
 

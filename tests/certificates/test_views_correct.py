@@ -151,3 +151,27 @@ def test_corrections_and_revocations_are_audited_without_names(issued, hr_a, lea
     revoked = AuditEvent.objects.get(action="cert_revoked")
     assert revoked.detail == {"serial": new.serial}
     assert "Yılmaz" not in str(corrected.detail)
+
+
+def test_hr_cannot_correct_the_name_on_their_own_certificate(
+    client, hr_a, course, django_capture_on_commit_callbacks
+):
+    """Found: an HR user could correct the name on their own certificate. A second person
+    must do it."""
+    from tests.certificates.conftest import complete_course
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(hr_a, course)
+    own = Certificate.objects.get(enrolment=enrolment)
+    client.force_login(hr_a)
+
+    response = _correct(client, own, learner_name="Dr. Łukasz Żółć", reason="Titel ergänzt")
+
+    assert response.status_code == 400
+    assert "eigenen Zertifikat" in response.content.decode()
+    own.refresh_from_db()
+    assert own.status == Certificate.Status.ISSUED and own.superseded_by is None
+    with pytest.raises(services.CertificateError):
+        services.certificate_reissue(
+            certificate=own, by=hr_a, reason="Titel ergänzt", learner_name="Dr. Łukasz Żółć"
+        )

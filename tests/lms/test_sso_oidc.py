@@ -126,6 +126,7 @@ def test_employee_signs_in_with_directory_account_and_lands_in_mapped_unit(
     assert response["Location"] == reverse("home")
     user = User.objects.get(email="anna.schmidt@stadt-koeln.de")
     assert user.full_name == "Anna Schmidt"
+    assert (user.verified_name, user.name_source) == ("Anna Schmidt", "idp")  # certificates
     assert not user.has_usable_password()
     membership = Membership.objects.get(user=user)
     assert membership.organisation == amt_b

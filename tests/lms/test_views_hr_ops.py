@@ -188,6 +188,7 @@ def test_import_confirm_writes_only_valid_rows(client, hr_a, gemeinde_a, amt_a, 
     assert User.objects.count() == users_before + 1
     person = User.objects.get(email="neu@bonn.de")
     assert not person.has_usable_password()
+    assert person.name_source == "hr" and person.verified_name == person.full_name
     membership = Membership.objects.get(user=person)
     assert membership.organisation == amt_a
     assert list(membership.job_profiles.all()) == [cdo_profile]
