@@ -324,3 +324,13 @@ declare(
     ),
     D("lms.NameChangeRequest", "decided_by", E.DETACH, WHO_DID_IT),
 )
+declare(
+    D(
+        "lms.Invitation",
+        "user",
+        E.DELETE,
+        "Invitations to the person (only a hash of the link is stored).",
+        export=("organisation", "created_at", "expires_at", "sent_at", "accepted_at"),
+    ),
+    D("lms.Invitation", "invited_by", E.DETACH, WHO_DID_IT),
+)

@@ -107,3 +107,16 @@ def retention_enforce_task() -> dict:
     from .services.retention import retention_enforce
 
     return retention_enforce()
+
+
+@shared_task(
+    name="lms.invitation_mail",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def invitation_mail_task(invitation_id: int, token: str) -> bool:
+    """Idempotent: the invitation's ``sent_at`` is claimed before the mail goes out."""
+    from .services.invitations import invitation_mail
+
+    return invitation_mail(invitation_id=invitation_id, token=token)

@@ -10,12 +10,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import hr, hr_names, learning, legal, mfa, sso, statistics
+from .views import hr, hr_names, invitations, learning, legal, mfa, sso, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
     path("abmelden/", sso.LogoutView.as_view(), name="logout"),
     path("anmelden/sso/<slug:slug>/", sso.sso_start, name="sso_start"),
+    path("einladung/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
     path("anmelden/sso/<slug:slug>/rueckkehr/", sso.sso_callback, name="sso_callback"),
     path("profil/", views.profile, name="profile"),
     path("meine-daten.json", views.data_export, name="account_data_export"),
@@ -79,6 +80,12 @@ hr_patterns = [
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
     path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
     path("namen/", hr_names.name_requests, name="hr_name_requests"),
+    path("einheit/<int:unit_id>/einladungen/", invitations.hr_invitations, name="hr_invitations"),
+    path(
+        "einheit/<int:unit_id>/einladen/<int:user_id>/",
+        invitations.hr_invitation_send,
+        name="hr_invitation_send",
+    ),
     path("namen/<int:pk>/", hr_names.name_request_decide, name="hr_name_request_decide"),
     path("person/<int:user_id>/nachweis/", hr.external_upload, name="hr_external_upload"),
     path(

@@ -14,6 +14,7 @@ from .accounts import (
 from .audit import AuditEvent
 from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
+from .invitations import Invitation
 from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
 from .names import NameChangeRequest
@@ -31,6 +32,7 @@ __all__ = [
     "Enrolment",
     "ExternalQualification",
     "IdentityProvider",
+    "Invitation",
     "SsoClaimMapping",
     "SsoIdentity",
     "JobProfile",

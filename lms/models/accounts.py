@@ -152,6 +152,15 @@ class Organisation(MP_Node):
         help_text=_("8 digits, only for municipalities and district-free cities."),
     )
 
+    invitations_enabled = models.BooleanField(
+        _("Send invitation mails"),
+        default=True,
+        help_text=_(
+            "People HR adds get a mail with a link to set their password or to sign in through "
+            "the administration's account. Switched off here or above, no invitation is sent."
+        ),
+    )
+
     node_order_by = ["name"]
 
     class Meta:

@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
         CERT_CORRECTED = "cert_corrected", _("Corrected a certificate")
         NAME_CONFIRMED = "name_confirmed", _("Confirmed a name change")
         NAME_REJECTED = "name_rejected", _("Rejected a name change")
+        INVITED = "invited", _("Sent an invitation")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -19,6 +19,7 @@ from ..models import AuditEvent, JobProfile, Membership, Organisation, User
 from ..selectors.hr import people_visible_to
 from .accounts import membership_set
 from .audit import audit_record
+from .invitations import invitation_send
 
 MAX_ROWS = 2000
 NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
@@ -189,6 +190,7 @@ def employee_import_apply(
                 name_source=User.NameSource.HR,  # the HR record: the certificate name
             )
             created += 1
+            invitation_send(user=person, organisation=row.unit, by=hr_user)  # mailed on commit
         else:
             updated += 1
         membership = Membership.objects.filter(user=person, organisation=row.unit).first()

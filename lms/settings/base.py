@@ -33,6 +33,8 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Invitation links (lms/services/invitations.py) work once and for this many days.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 
 INSTALLED_APPS = [
     "lms",
