@@ -20,6 +20,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 SESSION_IDP = "_lms_sso_idp"
 SESSION_ID_TOKEN = "_lms_sso_id_token"  # noqa: S105 (a session key, not a secret)
 HTTP_TIMEOUT = 8  # seconds for discovery, keys and token requests to the IdP
+METADATA_SECONDS = 600  # discovery document and signing keys are cached this long
 
 
 class SsoError(Exception):
@@ -68,12 +70,21 @@ def sso_provider_for_email(email: str) -> IdentityProvider | None:
     return None
 
 
+def _metadata_key(idp: IdentityProvider) -> str:
+    return f"sso:metadata:{idp.pk}:{idp.issuer_url}:{idp.client_id}"
+
+
 def oidc_client(idp: IdentityProvider) -> DjangoOAuth2App:
-    """An authlib client for this IdP (built per request: IdPs are edited in the admin)."""
+    """An authlib client for this IdP (built per request: IdPs are edited in the admin).
+
+    The IdP's discovery document and signing keys are cached for ``METADATA_SECONDS``, so a
+    sign-in costs the token (and userinfo) request only; a token signed with a key not in the
+    cached set makes authlib fetch the keys again (key rotation)."""
     discovery = idp.issuer_url.rstrip("/")
     if "/.well-known/" not in discovery:
         discovery += "/.well-known/openid-configuration"
     name = f"idp{idp.pk}"
+    cached = cache.get(_metadata_key(idp)) or {}
     return DjangoOAuth2App(
         DjangoIntegration(name),
         name,
@@ -85,7 +96,13 @@ def oidc_client(idp: IdentityProvider) -> DjangoOAuth2App:
             "code_challenge_method": "S256",
             "default_timeout": HTTP_TIMEOUT,
         },
+        **cached,
     )
+
+
+def _remember_metadata(idp: IdentityProvider, client: DjangoOAuth2App) -> None:
+    if client.server_metadata.get("_loaded_at") and client.server_metadata.get("jwks"):
+        cache.set(_metadata_key(idp), dict(client.server_metadata), METADATA_SECONDS)
 
 
 def _unavailable(idp: IdentityProvider, exc: Exception) -> SsoUnavailable:
@@ -105,7 +122,11 @@ def sso_authorize_redirect(request, idp: IdentityProvider, redirect_uri: str, lo
     client = oidc_client(idp)
     try:
         extra = {"login_hint": login_hint} if login_hint else {}
-        return client.authorize_redirect(request, redirect_uri, **extra)
+        response = client.authorize_redirect(request, redirect_uri, **extra)
+        if "jwks" not in client.server_metadata:
+            client.fetch_jwk_set()  # cached with the discovery document for the way back
+        _remember_metadata(idp, client)
+        return response
     except (requests.RequestException, ValueError, KeyError) as exc:
         raise _unavailable(idp, exc) from exc
 
@@ -121,6 +142,7 @@ def sso_claims_from_callback(request, idp: IdentityProvider) -> tuple[dict, str]
     except (OAuthError, JoseError, ValueError) as exc:
         logger.warning("SSO %s refused: %r", idp.slug, exc)
         raise SsoRefused(refused, repr(exc)) from exc
+    _remember_metadata(idp, client)
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):  # no validated ID token: nothing to trust
         raise SsoRefused(refused, "no id_token")
