@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr worker clean
+.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-login worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,12 @@ bench-floor: bench-extra messages bench-services
 bench-exam: bench-extra messages bench-services
 	$(BIN)/python bench/exam_load.py $(BENCH_ARGS); status=$$?; \
 		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS bench_exam WITH (FORCE)' >/dev/null; exit $$status
+
+## Login storm (bench/login_storm.py): 3,000 learners sign in at once (password, or
+## BENCH_ARGS="--oidc" through a local oidc-provider) and open their exam.
+bench-login: bench-extra messages bench-services
+	$(BIN)/python bench/login_storm.py $(BENCH_ARGS); status=$$?; \
+		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS bench_login WITH (FORCE)' >/dev/null; exit $$status
 
 ## HR matrix at city scale (bench/hr_matrix.py): 40,000 employees, 30 required courses, ~1M
 ## progress rows generated with COPY (about 3 minutes), then the matrix page (first page,

@@ -4,7 +4,9 @@ Starts gunicorn (production settings from ``lms.settings.bench``, PostgreSQL dat
 ``bench_exam``, Redis cache db 6) and runs Locust headless in this process against it:
 
 1. **Set-up**: N learners are created and enrolled in the first seeded course, each with a
-   signed-in session in the database (the session cookie stands in for a login).
+   signed-in session in the database (the session cookie stands in for a login); with
+   ``--from-login`` they have a password instead and sign in through the login form first
+   (``bench/login_storm.py`` measures that storm on its own).
 2. **Waiting room** (while Locust spawns users at ``--spawn-rate``): each learner opens the quiz
    page once, which hands out the CSRF token, then waits at a start barrier.
 3. **Synchronised start**: when the last learner has arrived, the barrier opens and all of
@@ -62,6 +64,7 @@ TARGET_START_SECONDS = 60
 class Learner:
     cookie: str
     answers: dict[str, list[str]]
+    email: str = ""
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Run:
     quiz_id: int
     think_min: float
     think_max: float
+    from_login: bool = False
     start_released_at: float = 0.0
     start_served_at: list[float] = field(default_factory=list)
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"start": [], "steady": []})
@@ -128,7 +132,10 @@ def build_exam(quiz):
     return quiz
 
 
-def prepare_data(users: int, seed: int):
+LOGIN_PASSWORD = "Pruefungstag-2026!"  # noqa: S105 (the bench learners' shared password)
+
+
+def prepare_data(users: int, seed: int, from_login: bool = False):
     """Learners enrolled in the first seeded course with sessions; returns (quiz, learners).
 
     Written in bulk (users, enrolments, sessions) so 3,000 learners take seconds; the
@@ -141,7 +148,9 @@ def prepare_data(users: int, seed: int):
 
     course = CoursePage.objects.live().order_by("path").first()
     quiz = build_exam(QuizPage.objects.live().descendant_of(course).get())
-    password = make_password(None)
+    # With --from-login every learner signs in through the form: one Argon2id hash, shared
+    # (verifying it costs the same per login); otherwise nobody can log in with these accounts.
+    password = make_password(LOGIN_PASSWORD if from_login else None)
     people = User.objects.bulk_create(
         [
             User(
@@ -156,8 +165,11 @@ def prepare_data(users: int, seed: int):
     Enrolment.objects.bulk_create(
         [Enrolment(user=person, course=course) for person in people], batch_size=1000
     )
-    cookies = harness.session_cookies(people)
     rng = random.Random(seed)
+    if from_login:
+        learners = [Learner("", form_answers(quiz, rng), email=p.email) for p in people]
+        return quiz, learners
+    cookies = harness.session_cookies(people)
     learners = [Learner(f"sessionid={cookies[p.pk]}", form_answers(quiz, rng)) for p in people]
     return quiz, learners
 
@@ -175,6 +187,7 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
     arrived = {"count": 0}
     learners = iter(run.learners)
     csrf_pattern = re.compile(r"csrftoken=([A-Za-z0-9]+)")
+    session_pattern = re.compile(r"sessionid=([a-z0-9]+)")
     attempt_pattern = re.compile(r"/lernen/versuch/(\d+)/(?:seite|abgeben)/")
     question_pattern = re.compile(r'name="(q-[^"]+)"')
 
@@ -187,6 +200,42 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
         def on_start(self):
             self.learner = next(learners)
             self.csrf = ""
+
+        def sign_in(self):
+            """From the login page, as a person would: the form with CSRF token, then the
+            session cookie of the signed-in person."""
+            with self.client.get(
+                "/konto/anmelden/", name="0 login page", catch_response=True
+            ) as response:
+                self.csrf = csrf_pattern.search(response.headers.get("Set-Cookie", "")).group(1)
+            form = urlencode(
+                {
+                    "csrfmiddlewaretoken": self.csrf,
+                    "username": self.learner.email,
+                    "password": LOGIN_PASSWORD,
+                }
+            )
+            with self.client.post(
+                "/konto/anmelden/",
+                headers={
+                    "Cookie": f"csrftoken={self.csrf}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                data=form,
+                name="0 login (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                cookies = response.headers.get("Set-Cookie", "") or ""
+                if isinstance(cookies, list):  # several Set-Cookie headers
+                    cookies = "\n".join(cookies)
+                match = session_pattern.search(cookies)
+                if response.status_code != 302 or not match:
+                    response.failure(f"login answered {response.status_code}")
+                    raise StopUser
+            self.learner.cookie = f"sessionid={match.group(1)}"
+            rotated = csrf_pattern.search(cookies)  # the login rotates the CSRF token
+            self.csrf = rotated.group(1) if rotated else self.csrf
 
         def headers(self, post=False) -> dict:
             cookie = self.learner.cookie + (f"; csrftoken={self.csrf}" if self.csrf else "")
@@ -226,8 +275,10 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
 
         @task
         def exam(self):
-            # Waiting room: open the quiz page (CSRF token), then wait for everyone.
+            # Waiting room: (sign in,) open the quiz page (CSRF token), wait for everyone.
             try:
+                if run.from_login:
+                    self.sign_in()
                 self.get_quiz("0 waiting room: quiz page", "start")
             finally:  # a learner who failed here must not hold the others back
                 arrived["count"] += 1
@@ -257,21 +308,26 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
                 run.failures.append("start without an open attempt form")
                 raise StopUser
             attempt_id = match.group(1)
+            # The attempt's own number of pages: the quiz draws its questions from pools.
+            pages_match = re.search(r"Seite 1 von (\d+)", body)
+            pages = int(pages_match.group(1)) if pages_match else PAGES
             # Pages 1-7: think, then "Save and continue" (htmx): the page's answers are saved
             # and the next page comes back. The fields on each page are read from the HTML.
-            for page in range(1, PAGES):
+            for page in range(1, pages):
                 self.think()
                 started = time.monotonic()
                 with self.client.post(
                     f"/lernen/versuch/{attempt_id}/seite/",
                     headers={**self.headers(post=True), "HX-Request": "true"},
                     data=self.page_form(body, page, target=page + 1),
-                    name=f"2 save page and get the next (pages 2-{PAGES}, htmx POST)",
+                    name="2 save page and get the next (htmx POST)",
                     allow_redirects=False,
                     catch_response=True,
                 ) as response:
                     body = response.text or ""
                     if response.status_code != 200 or f'value="{page + 1}"' not in body:
+                        if not run.failures:
+                            run.failures.append(f"page {page + 1} not served: {body[:400]!r}")
                         response.failure(f"status {response.status_code}")
                         raise StopUser
                 run.latencies["steady"].append((time.monotonic() - started) * 1000)
@@ -280,7 +336,7 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
             with self.client.post(
                 f"/lernen/versuch/{attempt_id}/abgeben/",
                 headers=self.headers(post=True),
-                data=self.page_form(body, PAGES),
+                data=self.page_form(body, pages),
                 name="3 submit the last page (POST)",
                 allow_redirects=False,
                 catch_response=True,
@@ -339,16 +395,16 @@ def check_database(run: Run, quiz_id: int, question_count: int) -> list[str]:
     submitted = attempts.filter(status=QuizAttempt.Status.SUBMITTED)
     submitted_count = submitted.count()
     empty = sum(1 for answers in submitted.values_list("answers", flat=True) if not answers)
-    incomplete = sum(
+    incomplete = sum(  # every question the attempt drew (all, for attempts without a draw)
         1
-        for answers in submitted.values_list("answers", flat=True)
-        if len(answers) != question_count
+        for answers, drawn in submitted.values_list("answers", "question_ids")
+        if len(answers) != (len(drawn) or question_count)
     )
     duplicates = attempts.count() - attempts.values("enrolment_id").distinct().count()
     print(
         f"database: {attempts.count()} attempts, {submitted_count} submitted "
         f"(learners with a successful submit: {run.submitted}), {empty} with empty answers, "
-        f"{incomplete} without all {question_count} answers, {duplicates} duplicate attempts"
+        f"{incomplete} without an answer to every drawn question, {duplicates} duplicate attempts"
     )
     if submitted_count != run.submitted:
         problems.append("submitted attempts in the database != successful submits")
@@ -369,6 +425,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1500.0, help="stop the run after this")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep-db", action="store_true", help="keep bench_exam afterwards")
+    parser.add_argument(
+        "--from-login",
+        action="store_true",
+        help="learners sign in through the login form first (else: prepared session cookies)",
+    )
     args = parser.parse_args()
 
     harness.configure(database=DATABASE, redis_db=REDIS_DB)
@@ -377,9 +438,9 @@ def main() -> None:
     try:
         print(f"setting up {DATABASE} (migrate, collectstatic, seed_demo, {args.users} learners) …")
         harness.setup_django_and_schema()
-        quiz, learners = prepare_data(args.users, args.seed)
+        quiz, learners = prepare_data(args.users, args.seed, args.from_login)
         question_count = len(quiz.questions)
-        run = Run(learners, quiz.url, quiz.pk, args.think_min, args.think_max)
+        run = Run(learners, quiz.url, quiz.pk, args.think_min, args.think_max, args.from_login)
         from django.db import connections
 
         connections.close_all()
@@ -389,8 +450,10 @@ def main() -> None:
             print(
                 f"quiz '{quiz.title}' ({question_count} questions) at {quiz.url}; "
                 f"{args.users} learners, spawn rate {args.spawn_rate}/s, think time "
-                f"{args.think_min:g}-{args.think_max:g} s per page, {PAGES} pages of two "
-                f"questions, each saved on the way to the next, then the submit of the last"
+                f"{args.think_min:g}-{args.think_max:g} s per page, two questions per page "
+                f"(as many pages as the attempt draws questions), each saved on the way to "
+                f"the next, then the submit of the last"
+                + (" — learners sign in through the login form first" if args.from_login else "")
             )
             print(f"gunicorn {args.workers} sync workers; load average {harness.load_average()}")
             stats, elapsed = run_locust(

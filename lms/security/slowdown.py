@@ -30,12 +30,12 @@ def seconds_to_wait(request, email: str) -> int:
     An (account, address) pair that axes has locked gets axes' answer (429) instead."""
     if not email:
         return 0
-    if AxesProxyHandler.is_locked(request, {"username": email}):
-        setattr(request, LOCKED_BY_AXES, True)
-        return 0
     failures, last_at = cache.get(_key(email), (0, 0.0))
     over = failures - settings.LOGIN_SLOWDOWN_AFTER
     if over < 0:
+        return 0  # the usual case, decided by one cache read
+    if AxesProxyHandler.is_locked(request, {"username": email}):
+        setattr(request, LOCKED_BY_AXES, True)
         return 0
     delay = min(2 ** (over + 1), settings.LOGIN_SLOWDOWN_MAX_SECONDS)
     return max(0, int(last_at + delay - time.time() + 0.999))
@@ -46,6 +46,8 @@ def _count_failure(sender, credentials, request=None, **kwargs):
     email = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
     if not email or getattr(request, LOCKED_BY_AXES, False):
         return  # refused by axes unchecked: no guess was made
+    if request is not None and AxesProxyHandler.is_locked(request, {"username": email}):
+        return  # this address is locked out for the account: axes answers, not a guess
     failures, _last = cache.get(_key(email), (0, 0.0))
     cache.set(_key(email), (failures + 1, time.time()), WINDOW_SECONDS)
 

@@ -140,7 +140,7 @@ def sso_claims_from_callback(request, idp: IdentityProvider) -> tuple[dict, str]
     except requests.RequestException as exc:
         raise _unavailable(idp, exc) from exc
     except (OAuthError, JoseError, ValueError) as exc:
-        logger.warning("SSO %s refused: %r", idp.slug, exc)
+        logger.warning("SSO %s refused: %r %s", idp.slug, exc, getattr(exc, "description", ""))
         raise SsoRefused(refused, repr(exc)) from exc
     _remember_metadata(idp, client)
     claims = token.get("userinfo")

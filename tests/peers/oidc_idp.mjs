@@ -27,10 +27,44 @@ async function readForm(req) {
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
+// Storage as a deployment provides it (here: memory without the quick-start adapter's
+// 1,000-entry limit, which loses codes when thousands sign in at once).
+const store = new Map();
+class MemoryAdapter {
+  constructor(model) { this.model = model; }
+  key(id) { return `${this.model}:${id}`; }
+  async upsert(id, payload, expiresIn) {
+    store.set(this.key(id), { payload, expires: Date.now() + expiresIn * 1000 });
+    if (payload.grantId) {
+      const grantKey = `grant:${payload.grantId}`;
+      store.set(grantKey, [...(store.get(grantKey) || []), this.key(id)]);
+    }
+    if (payload.uid) store.set(`${this.model}:uid:${payload.uid}`, id);
+    if (payload.userCode) store.set(`${this.model}:userCode:${payload.userCode}`, id);
+  }
+  async find(id) {
+    const entry = store.get(this.key(id));
+    if (!entry || entry.expires < Date.now()) return undefined;
+    return entry.payload;
+  }
+  async findByUid(uid) { return this.find(store.get(`${this.model}:uid:${uid}`)); }
+  async findByUserCode(code) { return this.find(store.get(`${this.model}:userCode:${code}`)); }
+  async consume(id) {
+    const entry = store.get(this.key(id));
+    if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id) { store.delete(this.key(id)); }
+  async revokeByGrantId(grantId) {
+    for (const key of store.get(`grant:${grantId}`) || []) store.delete(key);
+    store.delete(`grant:${grantId}`);
+  }
+}
+
 const server = http.createServer();
 server.listen(config.port || 0, "127.0.0.1", () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
+    adapter: MemoryAdapter,
     clients: config.clients.map((c) => ({
       client_id: c.client_id,
       client_secret: c.client_secret,
