@@ -47,3 +47,21 @@ def make_member(organisation, role=Membership.Role.LEARNER, **user_fields):
     user = UserFactory(**user_fields)
     services.membership_set(user=user, organisation=organisation, role=role)
     return user
+
+
+def make_identity_provider(organisation, **fields):
+    """Köln's directory as an OIDC identity provider (no server behind it unless ``issuer_url``
+    points at one, see tests/peers/oidc.py)."""
+    from lms.models import IdentityProvider
+
+    defaults = {
+        "name": "Stadt Köln",
+        "slug": "koeln",
+        "email_domains": "stadt-koeln.de",
+        "issuer_url": "https://login.stadt-koeln.de",
+        "client_id": "c",
+        "client_secret": "s",
+    }
+    provider = IdentityProvider.objects.create(**{**defaults, **fields})
+    provider.organisations.add(organisation)
+    return provider

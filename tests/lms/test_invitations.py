@@ -10,9 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.models import AuditEvent, IdentityProvider, Invitation, User
+from lms.models import AuditEvent, Invitation, User
 from lms.services.invitations import invitation_send
 from lms.services.people_import import employee_import_apply
+from tests.factories import make_identity_provider
 
 NEW_PASSWORD = "Neues-Passwort-fuer-Bonn-2026"
 
@@ -129,15 +130,7 @@ def test_neighbouring_hr_gets_404(client, invited, hr_b, amt_a):
 def test_people_of_an_sso_administration_are_sent_to_its_sign_in(
     client, gemeinde_b, amt_b, hr_b, django_capture_on_commit_callbacks
 ):
-    idp = IdentityProvider.objects.create(
-        name="Stadt Köln",
-        slug="koeln",
-        email_domains="stadt-koeln.de",
-        issuer_url="https://login.stadt-koeln.de",
-        client_id="c",
-        client_secret="s",
-    )
-    idp.organisations.add(gemeinde_b)
+    make_identity_provider(gemeinde_b)
     _import(hr_b, amt_b, django_capture_on_commit_callbacks, ("Ida Kraus", "ida@stadt-koeln.de"))
     message = mail.outbox[0]
     assert "mit dem Konto Ihrer Verwaltung (Stadt Köln)" in message.body

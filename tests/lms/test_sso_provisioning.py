@@ -4,23 +4,14 @@ not speak about stays."""
 
 import pytest
 
-from lms.models import IdentityProvider, JobProfile, Membership, SsoClaimMapping
+from lms.models import JobProfile, Membership, SsoClaimMapping
 from lms.services.sso import SsoRefused, sso_user_for_claims
-from tests.factories import make_member, make_organisation
+from tests.factories import make_identity_provider, make_member, make_organisation
 
 
 @pytest.fixture
 def idp(gemeinde_b):
-    provider = IdentityProvider.objects.create(
-        name="Stadt Köln",
-        slug="koeln",
-        email_domains="stadt-koeln.de",
-        issuer_url="https://login.stadt-koeln.de",
-        client_id="c",
-        client_secret="s",
-    )
-    provider.organisations.add(gemeinde_b)
-    return provider
+    return make_identity_provider(gemeinde_b)
 
 
 def claims(**extra):
