@@ -11,7 +11,13 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from lms import services
-from lms.models import Enrolment, ExternalQualification, MatrixExport, Membership
+from lms.models import (
+    Enrolment,
+    ExternalQualification,
+    MatrixExport,
+    Membership,
+    NameChangeRequest,
+)
 from lms.selectors.hr import add_months, cell_for, qualification_matrix
 from lms.services.hr import assignment_create
 from tests.factories import make_member
@@ -61,10 +67,17 @@ def test_every_hr_url_of_neighbour_is_404(
         "hr_employee",
         "hr_assignment_new",
     } <= set(names)
+    name_request_b = NameChangeRequest.objects.create(
+        user=employee_b, requested_name="Anders", previous_name=employee_b.verified_name
+    )
     for name in names:
-        if name == "hr_home":
+        if name in ("hr_home", "hr_name_requests"):  # lists of one's own scope, no object
             continue
-        if name == "hr_external_review":
+        if name == "hr_name_request_decide":
+            kwargs = {"pk": name_request_b.pk}
+        elif name == "hr_invitation_send":
+            kwargs = {"unit_id": amt_b.pk, "user_id": employee_b.pk}
+        elif name == "hr_external_review":
             kwargs = {"user_id": employee_b.pk, "pk": external_b.pk}
         elif name in ("hr_employee", "hr_external_upload"):
             kwargs = {"user_id": employee_b.pk}
