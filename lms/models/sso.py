@@ -63,16 +63,6 @@ class IdentityProvider(ClusterableModel):
     )
     client_id = models.CharField(_("Client ID"), max_length=200)
     client_secret = models.CharField(_("Client secret"), max_length=500)
-    unit_claim = models.CharField(
-        _("Claim with the organisation unit"),
-        max_length=60,
-        blank=True,
-        default="department",
-        help_text=_("Its value is looked up in the mapping below (e.g. department, groups)."),
-    )
-    groups_claim = models.CharField(
-        _("Claim with groups"), max_length=60, blank=True, default="groups"
-    )
     mfa_from_idp = models.BooleanField(
         _("The IdP's second factor counts"),
         default=False,
@@ -101,8 +91,6 @@ class IdentityProvider(ClusterableModel):
         MultiFieldPanel(
             [FieldPanel("mfa_from_idp"), FieldPanel("mfa_values")], heading=_("Second factor")
         ),
-        FieldPanel("unit_claim"),
-        FieldPanel("groups_claim"),
         InlinePanel("mappings", heading=_("Claim mappings"), label=_("Claim mapping")),
         FieldPanel("is_active"),
     ]

@@ -19,8 +19,6 @@ def form_data(gemeinde, unit, **overrides):
         "issuer_url": "https://login.stadt-koeln.de/realms/verwaltung",
         "client_id": "kommunal-campus",
         "client_secret": "geheim",
-        "unit_claim": "department",
-        "groups_claim": "groups",
         "mfa_values": "mfa otp",
         "is_active": "on",
         "mappings-TOTAL_FORMS": "1",
