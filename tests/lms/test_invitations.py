@@ -143,3 +143,24 @@ def test_people_of_an_sso_administration_are_sent_to_its_sign_in(
 
 def test_a_person_who_can_already_sign_in_is_not_invited(learner_a, amt_a, hr_a):
     assert invitation_send(user=learner_a, organisation=amt_a, by=hr_a) is None
+
+
+def test_invitation_list_queries_do_not_grow_with_people(client, hr_a, amt_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_member
+
+    client.force_login(hr_a)
+    url = reverse("hr_invitations", args=[amt_a.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    make_member(amt_a)
+    few = queries()
+    for _ in range(10):
+        make_member(amt_a)
+    assert queries() == few
