@@ -39,7 +39,10 @@ def _digest(token: str) -> str:
 def invitations_enabled_for(organisation: Organisation) -> bool:
     """Off on the unit or on any unit above it means off."""
     return not Organisation.objects.filter(
-        path__in=[organisation.path[:end] for end in range(4, len(organisation.path) + 1, 4)],
+        path__in=[
+            organisation.path[:end]
+            for end in range(organisation.steplen, len(organisation.path) + 1, organisation.steplen)
+        ],
         invitations_enabled=False,
     ).exists()
 

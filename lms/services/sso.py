@@ -183,9 +183,10 @@ class DirectoryPlacement:
     role: str
 
 
-def _placement(idp: IdentityProvider, claims: dict) -> DirectoryPlacement:
+def _placement(
+    idp: IdentityProvider, claims: dict, organisations: list[Organisation]
+) -> DirectoryPlacement:
     """Unit, job profiles and role the directory's claims map to (mapping in the admin)."""
-    organisations = list(idp.organisations.all())
     unit = organisations[0] if len(organisations) == 1 else None
     mappings = list(idp.mappings.select_related("unit").all())
     maps_profiles = any(mapping.job_profile_id for mapping in mappings)
@@ -281,10 +282,10 @@ def _update_membership(idp: IdentityProvider, user: User, claims: dict) -> None:
     """The directory is the source of the unit and job profiles: at each sign-in the person's
     employee membership in this IdP's organisations follows it. Roles given here by hand (HR,
     admin, trainer) are kept unless the mapping names a role."""
-    placement = _placement(idp, claims)
+    organisations = list(idp.organisations.all())
+    placement = _placement(idp, claims, organisations)
     if placement.unit is None:
         return
-    organisations = list(idp.organisations.all())
     current = [
         m
         for m in Membership.objects.filter(user=user).select_related("organisation")

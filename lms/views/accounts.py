@@ -11,9 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +24,7 @@ from ..personal_data import export_schema
 from ..security.ratelimit import rate_limit_exceeded
 from ..services.privacy import person_data_export, person_data_summary
 from ..services.sso import sso_provider_for_email
-from .sso import sso_handover
+from .sso import sso_handover_to_idp
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -58,14 +57,7 @@ class LoginView(auth_views.LoginView):
         if wants_sso and email:
             idp = sso_provider_for_email(email)
             if idp is not None:
-                query = urlencode({"email": email, "next": request.POST.get("next", "")})
-                return sso_handover(
-                    request,
-                    f"{reverse('sso_start', args=[idp.slug])}?{query}",
-                    heading=_("Sign in with your administration's account"),
-                    explanation=_("You are being taken to the sign-in of %(idp)s …")
-                    % {"idp": idp.name},
-                )
+                return sso_handover_to_idp(request, idp, email, request.POST.get("next", ""))
             if "sso" in request.POST:
                 return self.render_to_response(
                     self.get_context_data(

@@ -12,8 +12,6 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +26,7 @@ from ..services.invitations import (
     invitation_states,
 )
 from ..services.sso import sso_provider_for_email
-from .sso import sso_handover
+from .sso import sso_handover_to_idp
 
 PEOPLE_PER_PAGE = 100
 
@@ -44,14 +42,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if idp is not None:
             invitation_accept(invitation=invitation, password=None)
-            query = urlencode({"email": person.email})
-            return sso_handover(
-                request,
-                f"{reverse('sso_start', args=[idp.slug])}?{query}",
-                heading=_("Sign in with your administration's account"),
-                explanation=_("You are being taken to the sign-in of %(idp)s …")
-                % {"idp": idp.name},
-            )
+            return sso_handover_to_idp(request, idp, person.email)
         if form.is_valid():
             user = invitation_accept(
                 invitation=invitation, password=form.cleaned_data["new_password1"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -37,6 +37,17 @@ def sso_handover(request, target: str, *, heading: str, explanation: str):
     form may not leave the site (CSP ``form-action 'self'``), an immediate refresh may."""
     context = {"target": target, "heading": heading, "explanation": explanation}
     return render(request, "registration/sso_redirect.html", context)
+
+
+def sso_handover_to_idp(request, idp: IdentityProvider, email: str, next_url: str = ""):
+    """The hand-over page that starts the sign-in at ``idp`` for ``email``."""
+    query = urlencode({"email": email, "next": next_url})
+    return sso_handover(
+        request,
+        f"{reverse('sso_start', args=[idp.slug])}?{query}",
+        heading=_("Sign in with your administration's account"),
+        explanation=_("You are being taken to the sign-in of %(idp)s …") % {"idp": idp.name},
+    )
 
 
 def login_page_with_error(request, error: SsoError, email: str = ""):

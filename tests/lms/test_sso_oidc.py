@@ -206,14 +206,19 @@ def _answer_with(monkeypatch, token: dict):
     monkeypatch.setattr(DjangoOAuth2App, "fetch_access_token", lambda self, **kw: dict(token))
 
 
+def _return_to_us(client, query):
+    """The IdP's redirect back to us for the authorization started in ``query``."""
+    return client.get(
+        reverse("sso_callback", args=["koeln"]), {"code": "x", "state": query["state"][0]}
+    )
+
+
 def test_id_token_for_another_application_is_refused(client, koeln_idp, monkeypatch):
     url, query = _our_authorization(client)
     token = _token_for(koeln_idp.issuer_url, OTHER_ID, OTHER_SECRET, query["nonce"][0])
     _answer_with(monkeypatch, token)
 
-    response = client.get(
-        reverse("sso_callback", args=["koeln"]), {"code": "x", "state": query["state"][0]}
-    )
+    response = _return_to_us(client, query)
 
     assert response.status_code == 400
     assert signed_in_user(client) is None
@@ -230,9 +235,7 @@ def test_id_token_with_a_broken_signature_is_refused(client, koeln_idp, monkeypa
     forged = base64.urlsafe_b64encode(claims).rstrip(b"=").decode()
     _answer_with(monkeypatch, {**token, "id_token": f"{header}.{forged}.{signature}"})
 
-    response = client.get(
-        reverse("sso_callback", args=["koeln"]), {"code": "x", "state": query["state"][0]}
-    )
+    response = _return_to_us(client, query)
 
     assert response.status_code == 400
     assert signed_in_user(client) is None
@@ -249,9 +252,7 @@ def test_expired_id_token_is_refused(client, koeln_idp, monkeypatch):
     two_hours_later = types.SimpleNamespace(time=lambda: time.time() + 2 * 3600)
     monkeypatch.setattr(jwt_claims, "time", two_hours_later)
 
-    response = client.get(
-        reverse("sso_callback", args=["koeln"]), {"code": "x", "state": query["state"][0]}
-    )
+    response = _return_to_us(client, query)
 
     assert response.status_code == 400
     assert signed_in_user(client) is None
@@ -263,9 +264,7 @@ def test_control_the_unspoilt_token_is_accepted(client, koeln_idp, monkeypatch):
     token = _token_for(koeln_idp.issuer_url, CLIENT_ID, CLIENT_SECRET, query["nonce"][0])
     _answer_with(monkeypatch, token)
 
-    response = client.get(
-        reverse("sso_callback", args=["koeln"]), {"code": "x", "state": query["state"][0]}
-    )
+    response = _return_to_us(client, query)
 
     assert response.status_code == 302
     assert signed_in_user(client).email == "anna.schmidt@stadt-koeln.de"
