@@ -31,8 +31,9 @@ run: messages
 	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
 	SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
-## Run the whole test suite (browser tests skip when chromium is absent).
+## Run the whole test suite (browser tests skip when chromium is absent; SAML needs xmlsec1).
 test: messages
+	@command -v xmlsec1 >/dev/null || { echo "Installing xmlsec1 (SAML signatures)…"; apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null; }
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 ## Refresh the German catalogues after changing strings: the project one (locale/, covering lms

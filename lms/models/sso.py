@@ -31,8 +31,19 @@ def parse_domains(text: str) -> list[str]:
     return sorted({part.strip().lstrip("@").lower() for part in parts if part.strip()})
 
 
+MFA_VALUES_DEFAULT = (
+    "mfa otp hwk sms swk urn:kommunal-campus:mfa https://refeds.org/profile/mfa "
+    "http://schemas.microsoft.com/claims/multipleauthn "
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract"
+)
+
+
 class IdentityProvider(ClusterableModel):
-    """An OpenID Connect provider of one or more municipalities."""
+    """An OpenID Connect or SAML 2.0 identity provider of one or more municipalities."""
+
+    class Protocol(models.TextChoices):
+        OIDC = "oidc", _("OpenID Connect")
+        SAML = "saml", _("SAML 2.0")
 
     name = models.CharField(
         _("Name"), max_length=120, help_text=_("Shown on the login page, e.g. “Stadt Köln”.")
@@ -56,13 +67,36 @@ class IdentityProvider(ClusterableModel):
             "through this IdP."
         ),
     )
+    protocol = models.CharField(
+        _("Protocol"), max_length=4, choices=Protocol.choices, default=Protocol.OIDC
+    )
     issuer_url = models.URLField(
         _("Issuer (discovery URL)"),
         max_length=300,
+        blank=True,
         help_text=_("e.g. https://login.stadt-koeln.de/realms/verwaltung"),
     )
-    client_id = models.CharField(_("Client ID"), max_length=200)
-    client_secret = models.CharField(_("Client secret"), max_length=500)
+    client_id = models.CharField(_("Client ID"), max_length=200, blank=True)
+    client_secret = models.CharField(_("Client secret"), max_length=500, blank=True)
+    saml_metadata_url = models.URLField(
+        _("IdP metadata URL"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "e.g. https://adfs.stadt-koeln.de/FederationMetadata/2007-06/FederationMetadata.xml"
+        ),
+    )
+    saml_metadata_xml = models.TextField(
+        _("IdP metadata (content of the XML file)"),
+        blank=True,
+        help_text=_("Instead of a URL: paste the content of the IdP's metadata file."),
+    )
+    saml_entity_id = models.CharField(
+        _("IdP entity ID"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only needed when the metadata describes several IdPs."),
+    )
     mfa_from_idp = models.BooleanField(
         _("The IdP's second factor counts"),
         default=False,
@@ -75,7 +109,8 @@ class IdentityProvider(ClusterableModel):
         _("amr/acr values meaning a second factor"),
         max_length=300,
         blank=True,
-        default="mfa otp hwk sms swk urn:kommunal-campus:mfa",
+        default=MFA_VALUES_DEFAULT,
+        help_text=_("For SAML: the AuthnContextClassRef values, separated by spaces."),
     )
     is_active = models.BooleanField(_("Active"), default=True)
 
@@ -84,9 +119,18 @@ class IdentityProvider(ClusterableModel):
         FieldPanel("slug"),
         FieldPanel("organisations"),
         FieldPanel("email_domains"),
+        FieldPanel("protocol"),
         MultiFieldPanel(
             [FieldPanel("issuer_url"), FieldPanel("client_id"), FieldPanel("client_secret")],
             heading=_("OpenID Connect"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("saml_metadata_url"),
+                FieldPanel("saml_metadata_xml"),
+                FieldPanel("saml_entity_id"),
+            ],
+            heading=_("SAML 2.0"),
         ),
         MultiFieldPanel(
             [FieldPanel("mfa_from_idp"), FieldPanel("mfa_values")], heading=_("Second factor")
@@ -116,6 +160,7 @@ class IdentityProvider(ClusterableModel):
                 {"email_domains": _("Please enter valid domains, e.g. stadt-koeln.de.")}
             )
         self.email_domains = "\n".join(domains)
+        self._clean_protocol()
         if not self.slug:
             self.slug = slugify(self.name)[:60]
         clash = IdentityProvider.objects.exclude(pk=self.pk).filter(is_active=True)
@@ -128,6 +173,28 @@ class IdentityProvider(ClusterableModel):
                         % {"domains": ", ".join(sorted(shared)), "idp": other.name}
                     }
                 )
+
+    def _clean_protocol(self):
+        """The fields the chosen protocol needs; SAML metadata pasted here must parse."""
+        errors = {}
+        if self.protocol == self.Protocol.OIDC:
+            for field in ("issuer_url", "client_id", "client_secret"):
+                if not getattr(self, field):
+                    errors[field] = _("Required for OpenID Connect.")
+        elif not (self.saml_metadata_url or self.saml_metadata_xml.strip()):
+            errors["saml_metadata_url"] = _("Please give the metadata URL or the metadata file.")
+        elif self.saml_metadata_xml.strip():
+            from ..services.saml import saml_metadata_problem
+
+            problem = saml_metadata_problem(self.saml_metadata_xml, self.saml_entity_id)
+            if problem:
+                errors["saml_metadata_xml"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_saml(self) -> bool:
+        return self.protocol == self.Protocol.SAML
 
 
 class SsoClaimMapping(models.Model):

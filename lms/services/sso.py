@@ -1,4 +1,4 @@
-"""Single sign-on through a municipality's OpenID Connect provider.
+"""Single sign-on through a municipality's OpenID Connect provider, and the policy SAML shares.
 
 The protocol is authlib's: authorization code flow with PKCE (S256), ``state`` and ``nonce``
 kept in the session and checked on return, the ID token's signature checked against the IdP's
@@ -105,7 +105,7 @@ def _remember_metadata(idp: IdentityProvider, client: DjangoOAuth2App) -> None:
         cache.set(_metadata_key(idp), dict(client.server_metadata), METADATA_SECONDS)
 
 
-def _unavailable(idp: IdentityProvider, exc: Exception) -> SsoUnavailable:
+def unavailable(idp: IdentityProvider, exc: Exception) -> SsoUnavailable:
     logger.warning("SSO %s unavailable: %s", idp.slug, exc)
     return SsoUnavailable(
         _(
@@ -128,7 +128,7 @@ def sso_authorize_redirect(request, idp: IdentityProvider, redirect_uri: str, lo
         _remember_metadata(idp, client)
         return response
     except (requests.RequestException, ValueError, KeyError) as exc:
-        raise _unavailable(idp, exc) from exc
+        raise unavailable(idp, exc) from exc
 
 
 def sso_claims_from_callback(request, idp: IdentityProvider) -> tuple[dict, str]:
@@ -138,7 +138,7 @@ def sso_claims_from_callback(request, idp: IdentityProvider) -> tuple[dict, str]
     try:
         token = client.authorize_access_token(request)
     except requests.RequestException as exc:
-        raise _unavailable(idp, exc) from exc
+        raise unavailable(idp, exc) from exc
     except (OAuthError, JoseError, ValueError) as exc:
         logger.warning("SSO %s refused: %r %s", idp.slug, exc, getattr(exc, "description", ""))
         raise SsoRefused(refused, repr(exc)) from exc
@@ -319,13 +319,22 @@ def _update_membership(idp: IdentityProvider, user: User, claims: dict) -> None:
 
 
 def sso_sign_in(request, idp: IdentityProvider) -> User:
-    """Complete the IdP's answer: validate, provision, and sign the person in."""
+    """Complete the OIDC IdP's answer: validate, provision, and sign the person in."""
     claims, id_token = sso_claims_from_callback(request, idp)
+    return sso_complete_sign_in(
+        request, idp, claims, mfa=sso_mfa_asserted(idp, claims), id_token=id_token
+    )
+
+
+def sso_complete_sign_in(
+    request, idp: IdentityProvider, claims: dict, *, mfa: bool, id_token: str = ""
+) -> User:
+    """Provision the person the IdP vouched for (OIDC or SAML) and sign them in."""
     user = sso_user_for_claims(idp, claims)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_IDP] = idp.pk
     request.session[SESSION_ID_TOKEN] = id_token
-    request.session[SESSION_MFA_BY_IDP] = sso_mfa_asserted(idp, claims)
+    request.session[SESSION_MFA_BY_IDP] = mfa
     return user
 
 

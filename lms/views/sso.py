@@ -7,18 +7,28 @@ answer is refused (the password form stays on that page).
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from ..forms import EmailAuthenticationForm
 from ..models import IdentityProvider
+from ..services.saml import (
+    saml_accept_response,
+    saml_authn_redirect_url,
+    saml_sp_metadata,
+    saml_take_result,
+)
 from ..services.sso import (
     SsoError,
     SsoUnavailable,
     sso_authorize_redirect,
+    sso_complete_sign_in,
     sso_logout_url,
     sso_sign_in,
 )
@@ -65,6 +75,8 @@ def sso_start(request, slug: str):
     redirect_uri = request.build_absolute_uri(reverse("sso_callback", args=[idp.slug]))
     email = request.GET.get("email", "")[:254]
     try:
+        if idp.is_saml:
+            return redirect(saml_authn_redirect_url(request, idp))
         return sso_authorize_redirect(request, idp, redirect_uri, login_hint=email)
     except SsoError as error:
         return login_page_with_error(request, error, email)
@@ -76,6 +88,48 @@ def sso_callback(request, slug: str):
     next_url = request.session.get(SESSION_NEXT, "")
     try:
         sso_sign_in(request, idp)
+    except SsoError as error:
+        return login_page_with_error(request, error)
+    return redirect(_safe_next(request, next_url))
+
+
+@require_GET
+def saml_metadata(request, slug: str):
+    """Our SP metadata for this IdP (entity ID, assertion consumer service), for its admin."""
+    idp = get_object_or_404(IdentityProvider, slug=slug, protocol=IdentityProvider.Protocol.SAML)
+    try:
+        xml = saml_sp_metadata(request, idp)
+    except SsoError as error:
+        return HttpResponse(error.message, status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse(xml, content_type="application/samlmetadata+xml")
+
+
+@csrf_exempt  # the IdP posts here across sites; the assertion's signature is the proof
+@require_POST
+@never_cache
+def saml_acs(request, slug: str):
+    """Assertion consumer service: validate the IdP's response, then complete the sign-in on a
+    page of our own site, where the browser sends its session cookie again."""
+    idp = get_object_or_404(IdentityProvider, slug=slug, is_active=True, protocol="saml")
+    try:
+        key = saml_accept_response(request, idp)
+    except SsoError as error:
+        return login_page_with_error(request, error)
+    return sso_handover(
+        request,
+        reverse("saml_finish", args=[idp.slug, key]),
+        heading=_("Sign in with your administration's account"),
+        explanation=_("You are being signed in …"),
+    )
+
+
+@never_cache
+def saml_finish(request, slug: str, key: str):
+    idp = get_object_or_404(IdentityProvider, slug=slug, is_active=True, protocol="saml")
+    next_url = request.session.get(SESSION_NEXT, "")
+    try:
+        claims, mfa = saml_take_result(request, idp, key)
+        sso_complete_sign_in(request, idp, claims, mfa=mfa)
     except SsoError as error:
         return login_page_with_error(request, error)
     return redirect(_safe_next(request, next_url))

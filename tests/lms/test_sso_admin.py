@@ -14,6 +14,7 @@ def form_data(gemeinde, unit, **overrides):
     data = {
         "name": "Stadt Köln",
         "slug": "koeln",
+        "protocol": "oidc",
         "organisations": [gemeinde.pk],
         "email_domains": "Stadt-Koeln.de, @koeln.de",
         "issuer_url": "https://login.stadt-koeln.de/realms/verwaltung",
@@ -89,4 +90,34 @@ def test_hr_cannot_register_an_idp(client, gemeinde_b, amt_b):
     response = client.post(reverse(ADD_URL), form_data(gemeinde_b, amt_b))
 
     assert response.status_code in (302, 403)
+    assert not IdentityProvider.objects.exists()
+
+
+def test_saml_idp_with_broken_metadata_is_refused_with_a_clear_message(
+    client, platform_admin, gemeinde_b, amt_b
+):
+    client.force_login(platform_admin)
+    data = form_data(
+        gemeinde_b,
+        amt_b,
+        protocol="saml",
+        issuer_url="",
+        client_id="",
+        client_secret="",
+        saml_metadata_xml="<EntityDescriptor>kaputt",
+    )
+
+    response = client.post(reverse(ADD_URL), data)
+
+    assert response.status_code == 200
+    assert "Das sind keine gültigen SAML-Metadaten." in response.content.decode()
+    assert not IdentityProvider.objects.exists()
+
+
+def test_oidc_idp_without_client_is_refused(client, platform_admin, gemeinde_b, amt_b):
+    client.force_login(platform_admin)
+
+    response = client.post(reverse(ADD_URL), form_data(gemeinde_b, amt_b, client_id=""))
+
+    assert "Für OpenID Connect erforderlich." in response.content.decode()
     assert not IdentityProvider.objects.exists()

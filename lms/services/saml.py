@@ -1,0 +1,306 @@
+"""Single sign-on through a municipality's SAML 2.0 identity provider (ADFS, Shibboleth, Entra ID).
+
+The protocol is pysaml2's (signatures verified by xmlsec1): our AuthnRequest goes out by
+HTTP-Redirect, the IdP's Response comes back by HTTP-POST, and pysaml2 checks that the assertion
+is signed by the key in the IdP's metadata, meant for us (audience), sent to our assertion
+consumer service (recipient/destination), still valid (NotOnOrAfter, 60 s clock slack) and an
+answer to a request we sent (InResponseTo). What is ours:
+
+* Each request we send is outstanding once: the first response to it consumes it, so a replayed
+  response is refused; each assertion ID is accepted once, too.
+* The IdP posts across sites, where the browser withholds our session cookie (SameSite=Lax).
+  The assertion consumer service therefore only validates and parks the result for two minutes;
+  a hand-over page on our own site then completes the sign-in in the browser's session, and only
+  if that session sent the request (no one can sign a browser in with their own assertion).
+* The policy (domains, matching by subject, unit and job profiles, a second factor the IdP
+  reports) is the same as for OpenID Connect: ``lms.services.sso``.
+"""
+
+import logging
+import secrets
+import shutil
+
+import requests
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..models import IdentityProvider
+from .sso import HTTP_TIMEOUT, METADATA_SECONDS, SsoRefused, unavailable
+
+logger = logging.getLogger(__name__)
+
+SESSION_SAML_REQUESTS = "_lms_saml_requests"
+OUTSTANDING_SECONDS = 600  # a sign-in started longer ago than this must be started again
+RESULT_SECONDS = 120  # a validated assertion waits this long for the hand-over page
+CLOCK_SLACK_SECONDS = 60
+
+# SAML attribute names (friendly names after pysaml2's converters, and the claim URIs of ADFS and
+# Entra ID) under which directories send what OpenID Connect calls these claims.
+CLAIM_ALIASES = {
+    "email": (
+        "mail",
+        "email",
+        "emailAddress",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "urn:oid:0.9.2342.19200300.100.1.3",
+    ),
+    "given_name": (
+        "givenName",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "urn:oid:2.5.4.42",
+    ),
+    "family_name": (
+        "sn",
+        "surname",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "urn:oid:2.5.4.4",
+    ),
+    "name": (
+        "displayName",
+        "http://schemas.microsoft.com/identity/claims/displayname",
+        "urn:oid:2.16.840.1.113730.3.1.241",
+    ),
+    "groups": (
+        "memberOf",
+        "isMemberOf",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+        "http://schemas.xmlsoap.org/claims/Group",
+    ),
+    "department": (
+        "ou",
+        "departmentNumber",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/department",
+        "urn:oid:2.5.4.11",
+    ),
+}
+SINGLE_VALUED = ("email", "given_name", "family_name", "name")
+
+
+def _refused(idp: IdentityProvider, reason: str) -> SsoRefused:
+    logger.warning("SAML %s refused: %s", idp.slug, reason)
+    return SsoRefused(
+        _("Signing in through %(idp)s did not succeed. Please try again.") % {"idp": idp.name},
+        reason,
+    )
+
+
+# -- metadata --------------------------------------------------------------------------------
+def _idp_entity_ids(metadata_xml: str) -> list[str]:
+    from saml2.attribute_converter import ac_factory
+    from saml2.mdstore import InMemoryMetaData
+
+    metadata = InMemoryMetaData(ac_factory(), metadata_xml)
+    metadata.load()
+    return [entity_id for entity_id, entity in metadata.items() if entity.get("idpsso_descriptor")]
+
+
+def saml_metadata_problem(metadata_xml: str, entity_id: str = "") -> str:
+    """Why this metadata cannot be used (for the admin form), or ``""``."""
+    try:
+        found = _idp_entity_ids(metadata_xml)
+    except Exception:  # noqa: BLE001 (any parse error means: not usable metadata)
+        return _("This is not valid SAML metadata.")
+    if not found:
+        return _("The metadata describes no identity provider.")
+    if entity_id and entity_id not in found:
+        return _("The metadata does not contain the entity ID %(entity)s.") % {"entity": entity_id}
+    if not entity_id and len(found) > 1:
+        return _("The metadata describes several IdPs: please give the entity ID.")
+    return ""
+
+
+def _metadata_xml(idp: IdentityProvider) -> str:
+    """The IdP's metadata: pasted in the admin, or fetched from its URL (cached)."""
+    if idp.saml_metadata_xml.strip():
+        return idp.saml_metadata_xml
+    key = f"saml:metadata:{idp.pk}:{idp.saml_metadata_url}"
+    xml = cache.get(key)
+    if xml is None:
+        try:
+            response = requests.get(idp.saml_metadata_url, timeout=HTTP_TIMEOUT)
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            raise unavailable(idp, exc) from exc
+        xml = response.text
+        if saml_metadata_problem(xml, idp.saml_entity_id):
+            raise unavailable(idp, ValueError("unusable metadata at the URL"))
+        cache.set(key, xml, METADATA_SECONDS)
+    return xml
+
+
+# -- our service provider ------------------------------------------------------------------
+def sp_entity_id(request, idp: IdentityProvider) -> str:
+    return request.build_absolute_uri(reverse("saml_metadata", args=[idp.slug]))
+
+
+def sp_acs_url(request, idp: IdentityProvider) -> str:
+    return request.build_absolute_uri(reverse("saml_acs", args=[idp.slug]))
+
+
+def _sp_config(request, idp: IdentityProvider, metadata_xml: str | None):
+    from saml2 import BINDING_HTTP_POST
+    from saml2.config import SPConfig
+    from saml2.saml import NAMEID_FORMAT_PERSISTENT
+
+    xmlsec = shutil.which("xmlsec1")
+    if not xmlsec:
+        raise unavailable(idp, RuntimeError("xmlsec1 is not installed"))
+    config = {
+        "entityid": sp_entity_id(request, idp),
+        "xmlsec_binary": xmlsec,
+        "allow_unknown_attributes": True,
+        "accepted_time_diff": CLOCK_SLACK_SECONDS,
+        "service": {
+            "sp": {
+                "name": "Kommunal-Campus",
+                "endpoints": {
+                    "assertion_consumer_service": [(sp_acs_url(request, idp), BINDING_HTTP_POST)],
+                },
+                "name_id_format": NAMEID_FORMAT_PERSISTENT,
+                "want_assertions_signed": True,
+                "want_response_signed": False,
+                "allow_unsolicited": False,
+                "authn_requests_signed": False,
+                "requested_attributes": [],
+            }
+        },
+    }
+    if metadata_xml:
+        config["metadata"] = {"inline": [metadata_xml]}
+    return SPConfig().load(config)
+
+
+def _client(request, idp: IdentityProvider):
+    from saml2.client import Saml2Client
+
+    return Saml2Client(config=_sp_config(request, idp, _metadata_xml(idp)))
+
+
+def saml_sp_metadata(request, idp: IdentityProvider) -> str:
+    """Our SP metadata for this IdP: what the IT department gives its IdP's admin."""
+    from saml2.metadata import entity_descriptor
+
+    return str(entity_descriptor(_sp_config(request, idp, None)))
+
+
+def _idp_entity_id(idp: IdentityProvider, metadata_xml: str) -> str:
+    return idp.saml_entity_id or _idp_entity_ids(metadata_xml)[0]
+
+
+# -- the sign-in ---------------------------------------------------------------------------
+def _outstanding_key(request_id: str) -> str:
+    return f"saml:outstanding:{request_id}"
+
+
+def saml_authn_redirect_url(request, idp: IdentityProvider) -> str:
+    """Where to send the browser: the IdP's SSO endpoint with our AuthnRequest."""
+    from saml2 import BINDING_HTTP_REDIRECT
+
+    client = _client(request, idp)
+    try:
+        request_id, info = client.prepare_for_authenticate(
+            entityid=_idp_entity_id(idp, _metadata_xml(idp)), binding=BINDING_HTTP_REDIRECT
+        )
+    except Exception as exc:  # noqa: BLE001 (metadata without a usable SSO endpoint)
+        raise unavailable(idp, exc) from exc
+    cache.set(_outstanding_key(request_id), idp.pk, OUTSTANDING_SECONDS)
+    started = request.session.get(SESSION_SAML_REQUESTS, [])[-4:]
+    request.session[SESSION_SAML_REQUESTS] = [*started, request_id]
+    return dict(info["headers"])["Location"]
+
+
+class _Outstanding(dict):
+    """pysaml2 asks ``in_response_to in outstanding``: our requests to this IdP, in the cache
+    (so any worker can take the response)."""
+
+    def __init__(self, idp: IdentityProvider):
+        super().__init__()
+        self.idp = idp
+
+    def __bool__(self):
+        return True
+
+    def __contains__(self, request_id):
+        return cache.get(_outstanding_key(str(request_id))) == self.idp.pk
+
+    def __getitem__(self, request_id):
+        if request_id not in self:
+            raise KeyError(request_id)
+        return ""
+
+
+def _claims(response) -> dict:
+    """The assertion's attributes as claims, under their own names and the OIDC names."""
+    from saml2.saml import NAMEID_FORMAT_EMAILADDRESS
+
+    ava = {name: list(values) for name, values in (response.ava or {}).items()}
+    claims: dict = dict(ava)
+    for claim, aliases in CLAIM_ALIASES.items():
+        values = next((ava[a] for a in (claim, *aliases) if ava.get(a)), [])
+        if values:
+            claims[claim] = str(values[0]) if claim in SINGLE_VALUED else values
+    name_id = response.name_id
+    if not claims.get("email") and name_id.format == NAMEID_FORMAT_EMAILADDRESS:
+        claims["email"] = name_id.text
+    claims["sub"] = name_id.text
+    return claims
+
+
+def saml_mfa_asserted(idp: IdentityProvider, response) -> bool:
+    """Whether the assertion's AuthnContextClassRef says a second factor was used."""
+    if not idp.mfa_from_idp:
+        return False
+    accepted = set(idp.mfa_values.split())
+    return any(class_ref in accepted for class_ref, *_rest in response.authn_info())
+
+
+def saml_accept_response(request, idp: IdentityProvider) -> str:
+    """Validate the IdP's POSTed response and park its result; returns the one-time key the
+    hand-over page completes the sign-in with. Raises ``SsoRefused``/``SsoUnavailable``."""
+    from saml2 import BINDING_HTTP_POST
+    from saml2.saml import NAMEID_FORMAT_TRANSIENT
+
+    encoded = request.POST.get("SAMLResponse", "")
+    if not encoded:
+        raise _refused(idp, "no SAMLResponse")
+    client = _client(request, idp)
+    try:
+        response = client.parse_authn_request_response(
+            encoded, BINDING_HTTP_POST, outstanding=_Outstanding(idp)
+        )
+    except Exception as exc:  # noqa: BLE001 (pysaml2 raises many kinds; each means: refused)
+        raise _refused(idp, repr(exc)) from exc
+    if response is None or response.assertion is None or response.name_id is None:
+        raise _refused(idp, "no assertion")
+    if response.name_id.format == NAMEID_FORMAT_TRANSIENT:
+        raise _refused(idp, "transient NameID: the IdP must send a persistent one")
+    request_id = response.in_response_to
+    # Once only: the request is consumed, and the assertion's ID remembered while it is valid.
+    if not cache.delete(_outstanding_key(request_id)):
+        raise _refused(idp, f"replayed response to {request_id}")
+    if not cache.add(f"saml:assertion:{response.assertion.id}", 1, OUTSTANDING_SECONDS):
+        raise _refused(idp, f"replayed assertion {response.assertion.id}")
+    key = secrets.token_urlsafe(24)
+    result = {
+        "idp": idp.pk,
+        "request_id": request_id,
+        "claims": _claims(response),
+        "mfa": saml_mfa_asserted(idp, response),
+    }
+    cache.set(f"saml:result:{key}", result, RESULT_SECONDS)
+    return key
+
+
+def saml_take_result(request, idp: IdentityProvider, key: str) -> tuple[dict, bool]:
+    """The parked result for this browser: claims and whether the IdP reported a second factor.
+
+    Only the session that sent the request may take it (login CSRF), and only once."""
+    cache_key = f"saml:result:{key}"
+    result = cache.get(cache_key)
+    cache.delete(cache_key)
+    started = request.session.get(SESSION_SAML_REQUESTS, [])
+    if not result or result["idp"] != idp.pk or result["request_id"] not in started:
+        raise _refused(idp, "result missing, expired or started by another browser")
+    request.session[SESSION_SAML_REQUESTS] = [r for r in started if r != result["request_id"]]
+    return result["claims"], result["mfa"]
