@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from courses.models import CoursePage
 
-from .models import Assignment, JobProfile
+from .models import Assignment, ExamTimeExtension, JobProfile
 from .selectors.hr import STATUS_LABELS
 
 
@@ -150,3 +150,17 @@ class EmployeeImportForm(forms.Form):
         if upload.size > 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
         return upload
+
+
+class TimeExtensionForm(forms.Form):
+    """Extra time in timed quizzes (Nachteilsausgleich): a percentage, never a reason."""
+
+    extra_percent = forms.TypedChoiceField(
+        label=_("Extra time in timed quizzes"),
+        coerce=int,
+        choices=[(0, _("No extra time"))] + list(ExamTimeExtension.Extra.choices),
+    )
+
+
+class CourseTimeExtensionForm(TimeExtensionForm):
+    email = forms.EmailField(label=_("E-mail address of the enrolled person"))

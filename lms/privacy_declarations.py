@@ -334,3 +334,14 @@ declare(
     ),
     D("lms.Invitation", "invited_by", E.DETACH, WHO_DID_IT),
 )
+declare(
+    D(
+        "lms.ExamTimeExtension",
+        "user",
+        E.DELETE,
+        "Extra time in timed quizzes granted to the person (Nachteilsausgleich); only the "
+        "percentage, never the reason.",
+        export=("course", "extra_percent", "granted_at"),
+    ),
+    D("lms.ExamTimeExtension", "granted_by", E.DETACH, WHO_DID_IT),
+)

@@ -120,3 +120,11 @@ def invitation_mail_task(invitation_id: int, token: str) -> bool:
     from .services.invitations import invitation_mail
 
     return invitation_mail(invitation_id=invitation_id, token=token)
+
+
+@shared_task(name="lms.quiz_attempts_close_expired")
+def quiz_attempts_close_expired_task() -> int:
+    """Grade timed attempts left open past their deadline (idempotent)."""
+    from .services.learning import quiz_attempts_close_expired
+
+    return quiz_attempts_close_expired()

@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import hr, hr_names, invitations, learning, legal, mfa, sso, statistics
+from .views import exam_time, hr, hr_names, invitations, learning, legal, mfa, sso, statistics
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -64,6 +64,11 @@ learning_patterns = [
     path("nachweise/", hr.learning_external_upload, name="learning_external_upload"),
     path("nachweise/<int:pk>/datei/", hr.external_download, name="learning_external_download"),
     path("statistik/kurs/<int:course_id>/", statistics.course_statistics, name="course_statistics"),
+    path(
+        "statistik/kurs/<int:course_id>/zeitverlaengerung/",
+        exam_time.course_time_extensions,
+        name="course_time_extensions",
+    ),
 ]
 
 hr_patterns = [
@@ -81,6 +86,11 @@ hr_patterns = [
     path("einheit/<int:unit_id>/import/", hr.employee_import, name="hr_import"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
+    path(
+        "person/<int:user_id>/zeitverlaengerung/",
+        exam_time.hr_time_extension,
+        name="hr_time_extension",
+    ),
     path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
     path("namen/", hr_names.name_requests, name="hr_name_requests"),
     path("einheit/<int:unit_id>/einladungen/", invitations.hr_invitations, name="hr_invitations"),

@@ -325,6 +325,16 @@ class QuizPage(CourseChildMixin, Page):
             "Before that, a failed attempt shows which questions were wrong, not the answers."
         ),
     )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("Time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_(
+            "Leave empty for no limit. With a limit, answers saved after the time (plus 30 "
+            "seconds) do not count; people with extra time (Nachteilsausgleich) get theirs on top."
+        ),
+    )
     is_final = models.BooleanField(
         _("Final exam"),
         default=True,
@@ -342,6 +352,7 @@ class QuizPage(CourseChildMixin, Page):
                 FieldPanel("questions_per_page"),
                 FieldPanel("questions_per_pool"),
                 FieldPanel("solutions"),
+                FieldPanel("time_limit_minutes"),
                 FieldPanel("is_final"),
             ],
             heading=_("Rules"),

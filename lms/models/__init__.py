@@ -15,7 +15,13 @@ from .audit import AuditEvent
 from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .invitations import Invitation
-from .learning import Enrolment, LearningStatement, LessonProgress, QuizAttempt
+from .learning import (
+    Enrolment,
+    ExamTimeExtension,
+    LearningStatement,
+    LessonProgress,
+    QuizAttempt,
+)
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
 from .names import NameChangeRequest
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
@@ -30,6 +36,7 @@ __all__ = [
     "LAND_CODES",
     "DigestSent",
     "Enrolment",
+    "ExamTimeExtension",
     "ExternalQualification",
     "IdentityProvider",
     "Invitation",

@@ -30,6 +30,7 @@ class AuditEvent(models.Model):
         NAME_CONFIRMED = "name_confirmed", _("Confirmed a name change")
         NAME_REJECTED = "name_rejected", _("Rejected a name change")
         INVITED = "invited", _("Sent an invitation")
+        EXAM_TIME = "exam_time_extension", _("Granted extra exam time")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

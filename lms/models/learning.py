@@ -140,6 +140,9 @@ class QuizAttempt(models.Model):
     # attempts started before draws were stored, which ask every question.
     question_ids = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
+    # With a time limit: when the time (with the person's extra time) runs out. Answers saved
+    # later than this plus QUIZ_DEADLINE_GRACE_SECONDS do not count.
+    deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     question_results = models.JSONField(default=dict, blank=True)
@@ -214,3 +217,58 @@ class LearningStatement(models.Model):
         if self.context:
             statement["context"] = self.context
         return statement
+
+
+class ExamTimeExtension(models.Model):
+    """Extra time in timed quizzes for one person (Nachteilsausgleich), granted by HR for all
+    courses or by a course's responsible trainer for that course.
+
+    No reason is stored: the need behind it is often health data (Art. 9 DSGVO), and the
+    platform needs only the percentage."""
+
+    class Extra(models.IntegerChoices):
+        QUARTER = 25, _("25 % more time")
+        HALF = 50, _("50 % more time")
+        DOUBLE = 100, _("Double time")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exam_time_extensions",
+        verbose_name=_("Person"),
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Course"),
+        help_text=_("Empty: all courses."),
+    )
+    extra_percent = models.PositiveSmallIntegerField(_("Extra time"), choices=Extra.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Granted by"),
+    )
+    granted_at = models.DateTimeField(_("Granted on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Extra exam time")
+        verbose_name_plural = _("Extra exam time")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="time_extension_user_course_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(course__isnull=True),
+                name="time_extension_user_all_courses_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: +{self.extra_percent} %"

@@ -26,6 +26,7 @@ from courses.models import CoursePage, LessonPage
 
 from ..models import (
     Enrolment,
+    ExamTimeExtension,
     ExternalQualification,
     JobProfile,
     LessonProgress,
@@ -578,10 +579,12 @@ def employee_record(person: User) -> dict:
         .select_related("course")
         .order_by("-uploaded_at")
     )
+    extension = ExamTimeExtension.objects.filter(user=person, course__isnull=True).first()
     return {
         "person": person,
         "rows": rows,
         "externals": externals,
+        "time_extension": extension.extra_percent if extension else 0,
         "memberships": memberships,
         "today": today,
         "warning_until": today + timedelta(days=EXPIRY_WARNING_DAYS),

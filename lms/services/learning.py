@@ -9,6 +9,7 @@ guarantees rest on conditional UPDATEs and unique constraints, so they also hold
 
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from courses.selectors import course_content_revision, course_requirements
 
 from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
 from .access import _view_restrictions, learning_access_denied
+from .exam_time import attempt_deadline, attempt_time_is_up
 from .qualification_status import qualification_status_refresh
 
 # Sent inside the completing transaction with ``enrolment``. Certificates connect here; receivers
@@ -57,6 +59,12 @@ class NotAllowed(LearningError):
     """Page privacy refuses this person (answered as a missing page)."""
 
     status = 404
+
+
+class AttemptTimeUp(LearningError):
+    """The attempt's time limit has passed: it was graded with the answers saved in time."""
+
+    status = 409
 
 
 class CompletionRuleNotMet(LearningError):
@@ -253,6 +261,7 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
     attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
     if open_attempt:
+        quiz_attempt_close_if_expired(open_attempt)  # its result shows; no new attempt silently
         return open_attempt
     enrolment.refresh_from_db(fields=["status"])
     if enrolment.status != Enrolment.Status.ACTIVE:
@@ -263,6 +272,7 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
     if used >= quiz.attempt_limit:
         raise AttemptLimitReached("no attempts left")
     seed = secrets.token_hex(8)
+    started_at = timezone.now()
     try:
         with transaction.atomic():
             return QuizAttempt.objects.create(
@@ -279,6 +289,8 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
                 ),
                 pass_mark=quiz.effective_pass_mark(),
                 revision_id=quiz.live_revision_id,
+                started_at=started_at,
+                deadline=attempt_deadline(quiz, enrolment.user, enrolment.course_id, started_at),
             )
     except IntegrityError:  # two tabs started at once: both continue the same attempt
         return QuizAttempt.objects.get(enrolment=enrolment, quiz=quiz, number=used + 1)
@@ -327,6 +339,8 @@ def quiz_attempt_save_page(
     if locked is None:
         raise AttemptClosed("this attempt has already been submitted")
     _check_attempt_access(locked)
+    if attempt_time_is_up(locked):
+        raise AttemptTimeUp("the time limit has passed")
     page_ids = {str(qid) for qid in page_question_ids}
     posted = {qid: values for qid, values in answers.items() if str(qid) in page_ids}
     locked.answers = answers_with_page(locked.answers, page_ids, posted)
@@ -337,7 +351,11 @@ def quiz_attempt_save_page(
 @transaction.atomic
 def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttempt:
     """Grade and close an attempt exactly once. A repeated submit of the same answers (double
-    click, retry) returns the stored result; different answers to a closed attempt are refused."""
+    click, retry) returns the stored result; different answers to a closed attempt are refused.
+    After the time limit (and its grace) only the answers saved in time count."""
+    if attempt_time_is_up(attempt):
+        attempt.refresh_from_db(fields=["answers"])
+        answers = attempt.answers
     answers = _normalise_answers(answers)
     quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     if quiz is None:
@@ -384,6 +402,28 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttemp
     if passed:
         enrolment_try_complete(enrolment=enrolment)
     return attempt
+
+
+def quiz_attempt_close_if_expired(attempt: QuizAttempt) -> bool:
+    """Grade an open attempt whose time is up with the answers saved in time (the learner
+    closed the tab, lost the connection, or came back too late). Idempotent."""
+    if attempt.status != QuizAttempt.Status.IN_PROGRESS or not attempt_time_is_up(attempt):
+        return False
+    try:
+        quiz_attempt_submit(attempt=attempt, answers={})
+    except AttemptClosed:
+        return False
+    return True
+
+
+def quiz_attempts_close_expired() -> int:
+    """Close every open attempt whose time is up (beat task): HR and statistics see results,
+    not attempts that stay open forever."""
+    grace = timezone.now() - timedelta(seconds=settings.QUIZ_DEADLINE_GRACE_SECONDS)
+    expired = QuizAttempt.objects.filter(
+        status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=grace
+    ).select_related("enrolment")
+    return sum(quiz_attempt_close_if_expired(attempt) for attempt in expired.iterator())
 
 
 def active_minutes(enrolment: Enrolment) -> int:

@@ -285,6 +285,8 @@ RETENTION_DAYS = {
     "leavers": int(os.environ.get("RETENTION_LEAVERS_DAYS", "365")),
 }
 EXPORT_STUCK_MINUTES = 60
+# Timed quizzes: answers arriving this long after the deadline still count (network, a click).
+QUIZ_DEADLINE_GRACE_SECONDS = int(os.environ.get("QUIZ_DEADLINE_GRACE_SECONDS", "30"))
 
 CELERY_BEAT_SCHEDULE = {
     "reminders-send-due": {
@@ -318,6 +320,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-enforce": {
         "task": "lms.retention_enforce",
         "schedule": crontab(hour=3, minute=0),  # nightly: data past its retention period goes
+    },
+    "quiz-attempts-close-expired": {
+        "task": "lms.quiz_attempts_close_expired",
+        "schedule": 300.0,  # timed attempts left open: graded with the answers saved in time
     },
     "certificates-expiry-reminders": {
         "task": "certificates.expiry_reminders",

@@ -32,7 +32,7 @@ from ..exports import (
     neutralise_formula,
     person_columns,
 )
-from ..forms_hr import AssignmentForm, MatrixFilterForm
+from ..forms_hr import AssignmentForm, MatrixFilterForm, TimeExtensionForm
 from ..models import MatrixExport, User
 from ..selectors import organisations_visible_to
 from ..selectors.audit import audit_events_for
@@ -152,7 +152,11 @@ def matrix_csv(request: HttpRequest, unit_id: int) -> StreamingHttpResponse:
 def employee(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(people_visible_to(request.user), pk=user_id)
     audit_record(actor=request.user, action="viewed_employee", subject=person)
-    return render(request, "lms/hr/employee.html", employee_record(person))
+    context = employee_record(person)
+    context["time_extension_form"] = TimeExtensionForm(
+        initial={"extra_percent": context["time_extension"]}
+    )
+    return render(request, "lms/hr/employee.html", context)
 
 
 @login_required

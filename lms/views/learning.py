@@ -10,8 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, QuizPage
@@ -22,8 +25,23 @@ from ..models import Enrolment, QuizAttempt
 from ..selectors import learning as learning_selectors
 from ..services import learning as learning_services
 from ..services.access import learning_access_denied
+from ..services.exam_time import attempt_time_is_up, seconds_left
 from ..services.learning import LearningError
 from .statistics import may_see_statistics
+
+TIME_UP_MESSAGE = gettext_lazy(
+    "The time for this attempt is up. The answers saved in time have been graded."
+)
+
+
+def _time_up_response(request, attempt: QuizAttempt) -> HttpResponse:
+    """Grade the attempt with what was saved in time and show its result."""
+    learning_services.quiz_attempt_close_if_expired(attempt)
+    messages.warning(request, TIME_UP_MESSAGE)
+    target = reverse("learning_attempt_result", args=[attempt.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)
 
 
 def _error_response(request, error: LearningError) -> HttpResponse:
@@ -32,6 +50,7 @@ def _error_response(request, error: LearningError) -> HttpResponse:
         learning_services.AttemptLimitReached: _("You have used all attempts for this quiz."),
         learning_services.AttemptClosed: _("This attempt has already been submitted."),
         learning_services.CompletionRuleNotMet: _("Not all requirements are met yet."),
+        learning_services.AttemptTimeUp: TIME_UP_MESSAGE,
     }
     text = messages_by_type.get(type(error), _("This action is not possible."))
     if error.status == 404:
@@ -126,7 +145,10 @@ def _unanswered_numbers(pages, answers) -> list[int]:
 def _quiz_form_context(attempt: QuizAttempt, quiz: QuizPage, pages, number: int) -> dict:
     """One page of an open attempt, with the answers saved so far filled in."""
     questions = pages[number - 1]
+    left = seconds_left(attempt)
     return {
+        "seconds_left": left,
+        "minutes_left": None if left is None else -(-left // 60),
         "page": quiz,
         "open_attempt": attempt,
         "entries": [(question, attempt.answers.get(question.id, [])) for question in questions],
@@ -142,6 +164,9 @@ def _quiz_area_context(
     """What the quiz area shows: past attempts, the open attempt's questions or the start."""
     attempts = list(QuizAttempt.objects.filter(enrolment=enrolment, quiz=page).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == QuizAttempt.Status.IN_PROGRESS), None)
+    if open_attempt and learning_services.quiz_attempt_close_if_expired(open_attempt):
+        open_attempt.refresh_from_db()  # its time ran out while the learner was away
+        open_attempt = None
     submitted = [a for a in attempts if a.status == QuizAttempt.Status.SUBMITTED]
     context = {
         "page": page,
@@ -298,6 +323,8 @@ def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
             page_question_ids=[question.id for question in pages[current - 1]],
             answers=_posted_answers(request),
         )
+    except learning_services.AttemptTimeUp:
+        return _time_up_response(request, attempt)
     except LearningError as error:
         return _error_response(request, error)
     if request.htmx:
@@ -311,6 +338,8 @@ def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade the attempt. On a paged quiz the last page's answers join those saved before."""
     attempt = _own_attempt(request, attempt_id)
+    if attempt.status == QuizAttempt.Status.IN_PROGRESS and attempt_time_is_up(attempt):
+        return _time_up_response(request, attempt)
     answers = _posted_answers(request)
     quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
     pages = _attempt_pages(attempt, quiz)

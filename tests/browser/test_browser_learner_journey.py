@@ -202,3 +202,45 @@ def test_paged_quiz_keeps_answers_between_pages(browser, live_server, demo_site,
     attempt = QuizAttempt.objects.get(enrolment__user=learner, quiz=quiz)
     assert attempt.score_percent == 100 and len(attempt.answers) == 9
     context.close()
+
+
+def test_timed_quiz_counts_down_and_submits_itself(browser, live_server, demo_site, axe):
+    """A timed quiz shows the time left (an accessible timer), and when it runs out the page
+    submits what is on it: the learner lands on the result of that attempt."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lms.models import QuizAttempt, User
+    from lms.services.learning import enrolment_create
+
+    course = CoursePage.objects.get(title="Die Rolle des Chief Digital Officer")
+    quiz = QuizPage.objects.live().descendant_of(course).get()
+    quiz.time_limit_minutes = 15
+    quiz.save_revision().publish()
+    learner = User.objects.get(email="lernende@demo.kommunal-campus.de")
+    enrolment_create(user=learner, course=course)
+    answers = _correct_answers(course)
+
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, learner.email, DEMO_PASSWORD)
+    page.goto(live_server.url + quiz.url)
+    page.get_by_role("button", name="Quiz starten").click()
+    timer = page.get_by_role("timer")
+    expect(timer).to_have_text(re.compile(r"^1[45]:\d\d$"))
+    assert axe(page) == [], format_violations(axe(page))
+
+    # Time passes: 20 seconds are left when the learner reloads and answers; nobody submits.
+    attempt = QuizAttempt.objects.get(enrolment__user=learner, quiz=quiz)
+    deadline = timezone.now() + timedelta(seconds=20)
+    QuizAttempt.objects.filter(pk=attempt.pk).update(deadline=deadline)
+    page.reload()
+    expect(timer).to_have_text(re.compile(r"^0:(1\d|20)$"))
+    answered = _answer_questions_shown(page, answers)
+    page.wait_for_url(re.compile(r"/versuch/\d+/$"), timeout=40000)
+    expect(page.get_by_text("Bestanden.")).to_be_visible()
+    attempt.refresh_from_db()
+    assert attempt.status == QuizAttempt.Status.SUBMITTED
+    assert len(attempt.answers) == len(answered) and attempt.passed
+    context.close()
