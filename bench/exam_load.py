@@ -118,15 +118,17 @@ def _with_new_ids(data):
     return data
 
 
-def build_exam(quiz):
+def build_exam(quiz, time_limit_minutes: int | None = None):
     """The seeded final quiz as an exam of PAGES pages: its ten questions and copies of the
-    first ones up to two per page, shown two per page, published as a new revision."""
+    first ones up to two per page, shown two per page, with the time limit, published as a new
+    revision."""
     import json
 
     raw = json.loads(json.dumps(list(quiz.questions.raw_data)))
     copies = [_with_new_ids(item) for item in raw[: 2 * PAGES - len(raw)]]
     quiz.questions = raw + copies
     quiz.questions_per_page = 2
+    quiz.time_limit_minutes = time_limit_minutes
     quiz.save_revision().publish()
     quiz.refresh_from_db()
     return quiz
@@ -135,7 +137,7 @@ def build_exam(quiz):
 LOGIN_PASSWORD = "Pruefungstag-2026!"  # noqa: S105 (the bench learners' shared password)
 
 
-def prepare_data(users: int, seed: int, from_login: bool = False):
+def prepare_data(users: int, seed: int, from_login: bool = False, time_limit: int = 0):
     """Learners enrolled in the first seeded course with sessions; returns (quiz, learners).
 
     Written in bulk (users, enrolments, sessions) so 3,000 learners take seconds; the
@@ -147,7 +149,7 @@ def prepare_data(users: int, seed: int, from_login: bool = False):
     from lms.models import Enrolment, User
 
     course = CoursePage.objects.live().order_by("path").first()
-    quiz = build_exam(QuizPage.objects.live().descendant_of(course).get())
+    quiz = build_exam(QuizPage.objects.live().descendant_of(course).get(), time_limit or None)
     # With --from-login every learner signs in through the form: one Argon2id hash, shared
     # (verifying it costs the same per login); otherwise nobody can log in with these accounts.
     password = make_password(LOGIN_PASSWORD if from_login else None)
@@ -401,6 +403,19 @@ def check_database(run: Run, quiz_id: int, question_count: int) -> list[str]:
         if len(answers) != (len(drawn) or question_count)
     )
     duplicates = attempts.count() - attempts.values("enrolment_id").distinct().count()
+    # Each attempt stored its own draw, and only drawn questions were answered.
+    draws = list(submitted.values_list("question_ids", "answers", "deadline", "started_at"))
+    without_draw = sum(1 for drawn, _answers, _d, _s in draws if not drawn)
+    outside_draw = sum(1 for drawn, answers, _d, _s in draws if set(answers) - set(drawn))
+    distinct_draws = len({tuple(drawn) for drawn, _answers, _d, _s in draws})
+    limits = {round((d - s).total_seconds() / 60) for _x, _y, d, s in draws if d}
+    print(
+        f"draws: {distinct_draws} distinct among {len(draws)} submitted attempts, "
+        f"{without_draw} without a stored draw, {outside_draw} with answers outside their draw; "
+        f"deadlines set: {sum(1 for _x, _y, d, _s in draws if d)} (limits {sorted(limits)} min)"
+    )
+    if without_draw or outside_draw:
+        problems.append("some attempts lack their own draw")
     print(
         f"database: {attempts.count()} attempts, {submitted_count} submitted "
         f"(learners with a successful submit: {run.submitted}), {empty} with empty answers, "
@@ -426,6 +441,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep-db", action="store_true", help="keep bench_exam afterwards")
     parser.add_argument(
+        "--time-limit", type=int, default=15, help="the exam's time limit in minutes (0: none)"
+    )
+    parser.add_argument(
         "--from-login",
         action="store_true",
         help="learners sign in through the login form first (else: prepared session cookies)",
@@ -438,7 +456,7 @@ def main() -> None:
     try:
         print(f"setting up {DATABASE} (migrate, collectstatic, seed_demo, {args.users} learners) …")
         harness.setup_django_and_schema()
-        quiz, learners = prepare_data(args.users, args.seed, args.from_login)
+        quiz, learners = prepare_data(args.users, args.seed, args.from_login, args.time_limit)
         question_count = len(quiz.questions)
         run = Run(learners, quiz.url, quiz.pk, args.think_min, args.think_max, args.from_login)
         from django.db import connections

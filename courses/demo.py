@@ -98,10 +98,10 @@ def _seed_course(
         for name in data["target_job_profiles"]
         if name in job_profiles_by_name
     ]
-    course.responsible_trainers = list(trainers)
     owner = trainers[0] if trainers else None
     course.owner = owner
     index.add_child(instance=course)
+    course.responsible_trainers.set(trainers)
     _publish(course, owner)
     modules = data["modules"]
     for number, module_data in enumerate(modules, start=1):

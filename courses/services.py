@@ -47,3 +47,35 @@ def legal_change_notify_trainers(*, change_id: int) -> int:
         send_mail(subject, body, None, [trainer.email])
     logger.info("Legal change %s flagged %d lessons", change_id, len(lessons))
     return len(lessons_by_trainer)
+
+
+def trainers_queryset():
+    """People who may be made responsible for a course: members of the Trainer group."""
+    from django.contrib.auth import get_user_model
+
+    from .demo import TRAINER_GROUP
+
+    return get_user_model().objects.filter(groups__name=TRAINER_GROUP, is_active=True)
+
+
+def may_manage_responsible_trainers(user, course) -> bool:
+    """Platform admins, and the course's own responsible trainers (the saved relation)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or course.responsible_trainers.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def responsible_trainers_set(*, course, trainers, changed_by) -> None:
+    """Replace the course's responsible trainers at once (no revision, no review: the relation
+    says who may edit, so editing the course cannot change it)."""
+    before = set(course.responsible_trainers.values_list("pk", flat=True))
+    course.responsible_trainers.set(trainers)
+    after = set(course.responsible_trainers.values_list("pk", flat=True))
+    logger.info(
+        "Course %s: responsible trainers %s -> %s (by %s)",
+        course.pk,
+        sorted(before),
+        sorted(after),
+        getattr(changed_by, "pk", None),
+    )

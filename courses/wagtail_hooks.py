@@ -1,13 +1,18 @@
 """Wagtail admin for course content: a dashboard panel that lists the lessons a trainer has to
 review (review date passed, or a cited legal source changed after the lesson's state date)."""
 
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from . import admin_views
 from .legal_currency import lessons_to_review
 from .models import CoursePage
+from .services import may_manage_responsible_trainers
 
 
 class LessonsToReviewPanel(Component):
@@ -30,3 +35,45 @@ def add_lessons_to_review_panel(request, panels):
     items = lessons_to_review(today=timezone.localdate(), courses=courses)
     if items:
         panels.append(LessonsToReviewPanel(items))
+
+
+@hooks.register("register_admin_urls")
+def responsible_trainers_urls():
+    return [
+        path(
+            "kurse/<int:page_id>/verantwortliche/",
+            admin_views.responsible_trainers,
+            name="courses_responsible_trainers",
+        ),
+    ]
+
+
+class ResponsibleTrainersButton(PageMenuItem):
+    label = _("Responsible trainers")
+    icon_name = "group"
+
+    def is_shown(self, user):
+        return isinstance(self.page.specific_deferred, CoursePage) and (
+            may_manage_responsible_trainers(user, self.page)
+        )
+
+    @cached_property
+    def url(self):
+        return reverse("courses_responsible_trainers", args=[self.page.pk])
+
+
+@hooks.register("register_page_header_buttons")
+def responsible_trainers_header_button(page, user, view_name, next_url=None):
+    yield ResponsibleTrainersButton(page=page, priority=66)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def responsible_trainers_listing_button(page, user, next_url=None):
+    yield ResponsibleTrainersButton(page=page, priority=55)
+
+
+@hooks.register("after_create_page")
+def author_becomes_responsible(request, page):
+    """A trainer who starts a course is responsible for it, so they can go on editing it."""
+    if isinstance(page.specific, CoursePage) and not request.user.is_superuser:
+        page.specific.responsible_trainers.add(request.user)

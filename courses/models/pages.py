@@ -16,7 +16,6 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from ..blocks import LessonStreamBlock, QuestionStreamBlock
-from ..forms import CoursePageForm
 from ..quiz import pool_sizes
 from .permissions import CourseOwnedPermissionTester
 
@@ -131,7 +130,10 @@ class CoursePage(CourseChildMixin, Page):
         blank=True,
         help_text=_("Leave empty if the certificate does not expire."),
     )
-    responsible_trainers = ParentalManyToManyField(
+    # Outside the revisioned content (a plain relation, not in the page editor): who may edit
+    # the course must not be changeable by editing it, nor by a revision under review. Set by
+    # platform admins and the course's responsible trainers (courses/admin_views.py).
+    responsible_trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Responsible trainers"),
         blank=True,
@@ -161,7 +163,6 @@ class CoursePage(CourseChildMixin, Page):
             ],
             heading=_("Completion and certificate"),
         ),
-        FieldPanel("responsible_trainers"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("teaser"),
@@ -172,7 +173,6 @@ class CoursePage(CourseChildMixin, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
-    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("Course")

@@ -86,8 +86,8 @@ def course(catalogue, topic, trainer):
         duration_minutes=60,
     )
     course.outcomes = [CourseOutcome(text="Sie können Schwellenwerte einordnen.")]
-    course.responsible_trainers = [trainer]
     catalogue.add_child(instance=course)
+    course.responsible_trainers.set([trainer])
     publish(course)
     module = ModulePage(title="Grundlagen", slug="grundlagen")
     course.add_child(instance=module)
