@@ -345,3 +345,14 @@ declare(
     ),
     D("lms.ExamTimeExtension", "granted_by", E.DETACH, WHO_DID_IT),
 )
+declare(
+    D(
+        "lms.Departure",
+        "user",
+        E.DELETE,
+        "The person's ended employments (unit, date, how it ended), kept for HR until the "
+        "organisation's retention period for former staff ends.",
+        export=("organisation", "left_on", "source", "returned_at"),
+    ),
+    D("lms.Departure", "ended_by", E.DETACH, WHO_DID_IT),
+)

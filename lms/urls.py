@@ -10,7 +10,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .views import exam_time, hr, hr_names, invitations, learning, legal, mfa, sso, statistics
+from .views import (
+    departures,
+    exam_time,
+    hr,
+    hr_names,
+    invitations,
+    learning,
+    legal,
+    mfa,
+    sso,
+    statistics,
+)
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -86,6 +97,8 @@ hr_patterns = [
     path("einheit/<int:unit_id>/import/", hr.employee_import, name="hr_import"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
+    path("person/<int:user_id>/austritt/", departures.hr_employment_end, name="hr_employment_end"),
+    path("einheit/<int:unit_id>/ehemalige/", departures.hr_former_staff, name="hr_former_staff"),
     path(
         "person/<int:user_id>/zeitverlaengerung/",
         exam_time.hr_time_extension,

@@ -12,6 +12,7 @@ from .accounts import (
     validate_ags,
 )
 from .audit import AuditEvent
+from .departures import Departure
 from .hr import Assignment, QualificationStatus, UnitMember, UnitStatusCount
 from .hr_ops import DigestSent, ExternalQualification, MatrixExport, ReminderSent
 from .invitations import Invitation
@@ -35,6 +36,7 @@ __all__ = [
     "AGS_PATTERN",
     "LAND_CODES",
     "DigestSent",
+    "Departure",
     "Enrolment",
     "ExamTimeExtension",
     "ExternalQualification",

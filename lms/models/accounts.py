@@ -161,6 +161,16 @@ class Organisation(MP_Node):
         ),
     )
 
+    leaver_retention_years = models.PositiveSmallIntegerField(
+        _("Keep former staff for (years)"),
+        default=3,
+        help_text=_(
+            "After this many years from leaving, a former employee's account, learning records "
+            "and certificates are erased like a deletion request. 0 keeps them until deleted by "
+            "hand."
+        ),
+    )
+
     node_order_by = ["name"]
 
     class Meta:

@@ -45,6 +45,10 @@ def membership_set(
     )
     membership.job_profiles.set(job_profiles)
     _sync_role_permissions(user=user, organisation=organisation, role=role)
+    if _created:
+        from .departures import employment_resume  # departures builds on accounts
+
+        employment_resume(user=user)
     from .hr import assignments_apply_to_member  # hr builds on accounts; import at call time
 
     assignments_apply_to_member(membership=membership)

@@ -8,6 +8,9 @@ retention period (``settings.RETENTION_DAYS``), by a daily beat task that logs w
 - ``accessibility_feedback``: messages sent with the accessibility feedback form.
 - ``leavers``: accounts that belong to no organisation any more, hold no staff role and have
   not signed in for this long are erased like "Person löschen" (``person_erase``).
+- ``former_staff``: people whose employment HR (or a sync, or SCIM) ended are erased when the
+  retention period of the organisation they left has passed (``Organisation.
+  leaver_retention_years``, default 3 years; ``lms.services.departures``).
 
 Exports have their own, shorter period (``EXPORT_RETENTION_DAYS``, ``export_retention``). A
 period of 0 switches that kind off. Idempotent: a second run finds nothing more to delete.
@@ -23,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import AccessibilityFeedback, AuditEvent, LearningStatement, User
+from .departures import former_staff_due
 from .privacy import ERASED_EMAIL_DOMAIN, person_erase
 
 logger = logging.getLogger(__name__)
@@ -46,6 +50,7 @@ def leavers_due(cutoff: datetime):
     (never signed in: joined before it), not erased yet."""
     return (
         User.objects.filter(memberships__isnull=True, groups__isnull=True)
+        .filter(departures__isnull=True)  # former staff: their organisation's period counts
         .filter(is_staff=False, is_superuser=False)
         .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
         .exclude(email__endswith=ERASED_EMAIL_DOMAIN)
@@ -78,12 +83,19 @@ def retention_enforce(*, now: datetime | None = None) -> dict[str, int]:
                 person_erase(user=person, by=None)
             erased += 1
         deleted["leavers"] = erased
+    erased = 0
+    for person in former_staff_due(timezone.localdate(now)):
+        with transaction.atomic():
+            person_erase(user=person, by=None)
+        erased += 1
+    deleted["former_staff"] = erased
     for kind, count in deleted.items():
+        days = settings.RETENTION_DAYS.get(kind)
         logger.info(
-            "Retention: deleted %d %s older than %d days",
+            "Retention: deleted %d %s older than %s",
             count,
             kind,
-            settings.RETENTION_DAYS[kind],
+            f"{days} days" if days else "their organisation's period",
             extra={"retention_kind": kind, "deleted": count},
         )
     return deleted

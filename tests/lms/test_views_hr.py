@@ -79,7 +79,12 @@ def test_every_hr_url_of_neighbour_is_404(
             kwargs = {"unit_id": amt_b.pk, "user_id": employee_b.pk}
         elif name == "hr_external_review":
             kwargs = {"user_id": employee_b.pk, "pk": external_b.pk}
-        elif name in ("hr_employee", "hr_external_upload"):
+        elif name in (
+            "hr_employee",
+            "hr_external_upload",
+            "hr_time_extension",
+            "hr_employment_end",
+        ):
             kwargs = {"user_id": employee_b.pk}
         elif name in ("hr_matrix_export", "hr_matrix_export_download"):
             kwargs = {"pk": export_b.pk}
