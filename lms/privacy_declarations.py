@@ -356,3 +356,14 @@ declare(
     ),
     D("lms.Departure", "ended_by", E.DETACH, WHO_DID_IT),
 )
+declare(
+    D(
+        "lms.PeopleSyncRow",
+        "user",
+        E.DELETE,
+        "The person's line in an HR sync (name, address, unit, what changed); syncs are deleted "
+        "after RETENTION_PEOPLE_SYNC_DAYS.",
+        export=("line", "change", "name", "email", "unit", "detail"),
+    ),
+    D("lms.PeopleSync", "requested_by", E.DETACH, WHO_DID_IT),
+)

@@ -128,3 +128,19 @@ def quiz_attempts_close_expired_task() -> int:
     from .services.learning import quiz_attempts_close_expired
 
     return quiz_attempts_close_expired()
+
+
+@shared_task(name="lms.people_sync_check")
+def people_sync_check_task(sync_id: int) -> str:
+    """Compare an uploaded HR export with the platform (idempotent)."""
+    from .services.people_sync import people_sync_check
+
+    return people_sync_check(sync_id=sync_id).status
+
+
+@shared_task(name="lms.people_sync_apply")
+def people_sync_apply_task(sync_id: int) -> str:
+    """Apply a confirmed HR sync row by row (resumable, idempotent)."""
+    from .services.people_sync import people_sync_apply
+
+    return people_sync_apply(sync_id=sync_id).status

@@ -19,6 +19,7 @@ from .views import (
     learning,
     legal,
     mfa,
+    people_sync,
     sso,
     statistics,
 )
@@ -99,6 +100,9 @@ hr_patterns = [
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
     path("person/<int:user_id>/austritt/", departures.hr_employment_end, name="hr_employment_end"),
     path("einheit/<int:unit_id>/ehemalige/", departures.hr_former_staff, name="hr_former_staff"),
+    path("einheit/<int:unit_id>/abgleich/", people_sync.hr_sync, name="hr_sync"),
+    path("abgleich/<int:pk>/", people_sync.hr_sync_detail, name="hr_sync_detail"),
+    path("abgleich/<int:pk>/anwenden/", people_sync.hr_sync_apply, name="hr_sync_apply"),
     path(
         "person/<int:user_id>/zeitverlaengerung/",
         exam_time.hr_time_extension,

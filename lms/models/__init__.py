@@ -25,6 +25,7 @@ from .learning import (
 )
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
 from .names import NameChangeRequest
+from .people_sync import PeopleSync, PeopleSyncMapping, PeopleSyncRow
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
     "DigestSent",
     "Departure",
     "Enrolment",
+    "PeopleSync",
+    "PeopleSyncMapping",
+    "PeopleSyncRow",
     "ExamTimeExtension",
     "ExternalQualification",
     "IdentityProvider",

@@ -6,6 +6,7 @@ retention period (``settings.RETENTION_DAYS``), by a daily beat task that logs w
 - ``learning_statements``: the xAPI learning record (``LearningStatement``); enrolments,
   progress and certificates stay, they are the qualification itself.
 - ``accessibility_feedback``: messages sent with the accessibility feedback form.
+- ``people_syncs``: uploaded HR exports and their compared rows (``PeopleSync``).
 - ``leavers``: accounts that belong to no organisation any more, hold no staff role and have
   not signed in for this long are erased like "Person löschen" (``person_erase``).
 - ``former_staff``: people whose employment HR (or a sync, or SCIM) ended are erased when the
@@ -25,9 +26,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import AccessibilityFeedback, AuditEvent, LearningStatement, User
+from ..models import AccessibilityFeedback, AuditEvent, LearningStatement, PeopleSync, User
 from .departures import former_staff_due
 from .privacy import ERASED_EMAIL_DOMAIN, person_erase
+from .stored_files import stored_files_delete_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,10 @@ def retention_enforce(*, now: datetime | None = None) -> dict[str, int]:
         deleted["accessibility_feedback"] = AccessibilityFeedback.objects.filter(
             created_at__lt=cutoff
         ).delete()[0]
+    if cutoff := _cutoff("people_syncs", now):
+        old = PeopleSync.objects.filter(created_at__lt=cutoff)
+        stored_files_delete_after_commit(old.values_list("file", flat=True))
+        deleted["people_syncs"] = old.delete()[1].get("lms.PeopleSync", 0)
     if cutoff := _cutoff("leavers", now):
         erased = 0
         for person in leavers_due(cutoff).iterator():

@@ -283,8 +283,11 @@ RETENTION_DAYS = {
     "learning_statements": int(os.environ.get("RETENTION_LEARNING_STATEMENTS_DAYS", "1825")),
     "accessibility_feedback": int(os.environ.get("RETENTION_ACCESSIBILITY_FEEDBACK_DAYS", "730")),
     "leavers": int(os.environ.get("RETENTION_LEAVERS_DAYS", "365")),
+    "people_syncs": int(os.environ.get("RETENTION_PEOPLE_SYNC_DAYS", "30")),
 }
 EXPORT_STUCK_MINUTES = 60
+# HR sync: a file that would make more than this share of a unit leave needs explicit consent.
+PEOPLE_SYNC_LEAVER_GUARD = float(os.environ.get("PEOPLE_SYNC_LEAVER_GUARD", "0.1"))
 # Timed quizzes: answers arriving this long after the deadline still count (network, a click).
 QUIZ_DEADLINE_GRACE_SECONDS = int(os.environ.get("QUIZ_DEADLINE_GRACE_SECONDS", "30"))
 

@@ -17,6 +17,7 @@ from lms.models import (
     MatrixExport,
     Membership,
     NameChangeRequest,
+    PeopleSync,
 )
 from lms.selectors.hr import add_months, cell_for, qualification_matrix
 from lms.services.hr import assignment_create
@@ -67,6 +68,7 @@ def test_every_hr_url_of_neighbour_is_404(
         "hr_employee",
         "hr_assignment_new",
     } <= set(names)
+    sync_b = PeopleSync.objects.create(organisation=amt_b, requested_by=hr_b, status="checked")
     name_request_b = NameChangeRequest.objects.create(
         user=employee_b, requested_name="Anders", previous_name=employee_b.verified_name
     )
@@ -75,6 +77,8 @@ def test_every_hr_url_of_neighbour_is_404(
             continue
         if name == "hr_name_request_decide":
             kwargs = {"pk": name_request_b.pk}
+        elif name in ("hr_sync_detail", "hr_sync_apply"):
+            kwargs = {"pk": sync_b.pk}
         elif name == "hr_invitation_send":
             kwargs = {"unit_id": amt_b.pk, "user_id": employee_b.pk}
         elif name == "hr_external_review":
@@ -95,6 +99,7 @@ def test_every_hr_url_of_neighbour_is_404(
             assert response.status_code in (404, 405), (name, response.status_code)
             assert response.status_code != 200
     assert not MatrixExport.objects.exclude(pk=export_b.pk).exists()  # nothing queued for B
+    assert PeopleSync.objects.get(pk=sync_b.pk).status == "checked"  # not applied by A
 
 
 def test_global_permission_does_not_open_neighbour(client, hr_a, amt_b):
