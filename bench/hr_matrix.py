@@ -232,10 +232,12 @@ def generate(people: int, seed: int = 20261126) -> dict:
             "!",
             False,
             f"person{n}@muenchen.bench.example",
-            f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            *[f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"] * 2,  # shown and certified
             "de",
             True,
             False,
+            now,
+            "hr",
             now,
         )
         for n in range(people)
@@ -248,10 +250,13 @@ def generate(people: int, seed: int = 20261126) -> dict:
             "is_superuser",
             "email",
             "full_name",
+            "verified_name",
             "preferred_language",
             "is_active",
             "is_staff",
             "date_joined",
+            "name_source",
+            "name_verified_at",
         ],
         user_rows,
     )

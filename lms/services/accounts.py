@@ -9,7 +9,14 @@ from collections.abc import Iterable
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from ..models import AuditEvent, JobProfile, Membership, Organisation, User
+from ..models import (
+    AuditEvent,
+    JobProfile,
+    Membership,
+    Organisation,
+    OrganisationUserObjectPermission,
+    User,
+)
 from .audit import audit_record
 from .qualification_status import qualification_status_refresh
 
@@ -18,11 +25,15 @@ def _sync_role_permissions(*, user: User, organisation: Organisation, role: str 
     """Grant exactly the permissions of ``role`` on ``organisation`` (none for ``None``)."""
     wanted = set(Membership.ROLE_PERMISSIONS.get(role, ())) if role else set()
     all_role_perms = {perm for perms in Membership.ROLE_PERMISSIONS.values() for perm in perms}
-    for perm in all_role_perms:
-        if perm in wanted:
-            assign_perm(f"lms.{perm}", user, organisation)
-        else:
-            remove_perm(f"lms.{perm}", user, organisation)
+    held = set(  # one query: most people (employees) hold none, and then nothing is written
+        OrganisationUserObjectPermission.objects.filter(
+            user=user, content_object=organisation
+        ).values_list("permission__codename", flat=True)
+    )
+    for perm in sorted(wanted - held):
+        assign_perm(f"lms.{perm}", user, organisation)
+    for perm in sorted((all_role_perms & held) - wanted):
+        remove_perm(f"lms.{perm}", user, organisation)
 
 
 @transaction.atomic

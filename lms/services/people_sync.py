@@ -12,9 +12,10 @@ but the sync's own rows:
 * **unchanged**, and **errors** with a German message (unknown unit or job profile, duplicate
   address, a person of another organisation, …), which are skipped.
 
-``people_sync_apply`` writes row by row, marking each row applied in the same transaction, so a
-second run (or a worker that died midway) continues where it stopped and never applies a row
-twice; applying the same file again later finds nothing to change. A file that would make more
+``people_sync_apply`` writes in batches of ``APPLY_BATCH`` rows, marking them applied in the same
+transaction (and refreshing the matrix statuses of their people once per batch), so a second run
+(or a worker that died midway) continues where it stopped and never applies a row twice;
+applying the same file again later finds nothing to change. A file that would make more
 than ``PEOPLE_SYNC_LEAVER_GUARD`` of the unit leave (a truncated export, say) is applied only
 after HR confirms that share explicitly.
 """
@@ -54,11 +55,13 @@ from .departures import employment_end
 from .invitations import invitation_send
 from .names import name_set_from_source
 from .people_import import NAME_MAX_LENGTH, _decode
+from .qualification_status import qualification_status_deferred
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 CHUNK = 2000
+APPLY_BATCH = 100
 Change = PeopleSyncRow.Change
 COLUMN_FIELDS = ("name_column", "email_column", "unit_column", "job_profile_column")
 
@@ -366,14 +369,18 @@ def people_sync_apply(*, sync_id: int) -> PeopleSync:
     )
     done = sync.rows.filter(applied=True).count()
     applied = {Change.JOIN: 0, Change.MOVE: 0, Change.LEAVE: 0}
-    for row in pending.iterator(chunk_size=CHUNK):
-        with transaction.atomic():
-            _apply_row(sync, row)
-            PeopleSyncRow.objects.filter(pk=row.pk).update(applied=True)
-        applied[row.change] += 1
-        done += 1
-        if done % 50 == 0:
-            PeopleSync.objects.filter(pk=sync.pk).update(done=done)
+    rows = list(pending)
+    for start in range(0, len(rows), APPLY_BATCH):
+        batch = rows[start : start + APPLY_BATCH]
+        # One transaction per batch: its rows are applied and marked together, and the matrix
+        # statuses of its people are refreshed once, set-based, before it commits.
+        with transaction.atomic(), qualification_status_deferred():
+            for row in batch:
+                _apply_row(sync, row)
+                applied[row.change] += 1
+            PeopleSyncRow.objects.filter(pk__in=[row.pk for row in batch]).update(applied=True)
+        done += len(batch)
+        PeopleSync.objects.filter(pk=sync.pk).update(done=done)
     PeopleSync.objects.filter(pk=sync.pk).update(
         status=PeopleSync.Status.APPLIED, done=done, finished_at=timezone.now()
     )
@@ -400,7 +407,9 @@ def _apply_row(sync: PeopleSync, row: PeopleSyncRow) -> None:
         return
     if row.unit is None:  # the unit was deleted since the check
         return
-    person = row.user or User.objects.filter(email__iexact=row.email).first()
+    # The check found every existing account (any spelling of the address) and linked it; a
+    # joiner without one gets a new account (an exact-match lookup guards a race, by index).
+    person = row.user or User.objects.filter(email=User.objects.normalize_email(row.email)).first()
     if person is None:
         person = User.objects.create_user(
             email=row.email, password=None, full_name=row.name, name_source=User.NameSource.HR

@@ -6,7 +6,9 @@ matrix shows the new status right after the action; dates are moved on nightly
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -26,6 +28,23 @@ from .unit_counts import unit_counts_record, unit_status_counts_recount
 
 CHUNK_SIZE = 1000
 FIELDS = ("status", "required", "valid_until", "due_date", "percent", "enrolment_id")
+_deferred: ContextVar[set[int] | None] = ContextVar("qualification_status_deferred", default=None)
+
+
+@contextmanager
+def qualification_status_deferred() -> Iterator[None]:
+    """Inside, refreshes only collect their people; on leaving, one set-based refresh runs for
+    all of them. For batch writes (an HR sync applying hundreds of rows) that would otherwise
+    refresh person by person; use it inside the batch's transaction, so the matrix is still
+    current the moment the batch commits."""
+    token = _deferred.set(set())
+    try:
+        yield
+        user_ids = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    if user_ids:
+        qualification_status_refresh(user_ids=user_ids)
 
 
 @transaction.atomic(savepoint=False)
@@ -46,6 +65,10 @@ def qualification_status_refresh(
     Write paths call it inside their own transaction, so the matrix is current the moment the
     write commits (no savepoint of its own: a failure rolls back the caller's write too). The
     people's rows are locked first: two refreshes of one person never count a change twice."""
+    collecting = _deferred.get()
+    if collecting is not None:  # inside qualification_status_deferred(): refreshed at its end
+        collecting.update(user_ids)
+        return 0
     today = today or timezone.localdate()
     user_ids = sorted(set(user_ids))
     course_ids = None if course_ids is None else sorted(set(course_ids))

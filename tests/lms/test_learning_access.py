@@ -39,8 +39,12 @@ def _learning_urls(course, attempt):
     for pattern in learning_patterns:
         assert isinstance(pattern, URLPattern)
         names = [name for name in ID_KWARGS if f"<int:{name}>" in str(pattern.pattern)]
-        if not names or pattern.name in ("learning_withdraw", "course_statistics"):
-            continue  # leaving is always allowed; statistics are the trainers' (own check)
+        if not names or pattern.name in (
+            "learning_withdraw",
+            "course_statistics",
+            "course_time_extensions",
+        ):
+            continue  # leaving is always allowed; the trainers' pages have their own check
         urls.append((pattern.name, reverse(pattern.name, kwargs={n: ids[n] for n in names})))
     return urls
 
