@@ -188,6 +188,19 @@ class Certificate(models.Model):
         related_name="+",
     )
     correction_reason = models.TextField(_("Reason for correction"), blank=True)
+    # Four eyes: a correction is proposed by one person and re-issued only when a second one
+    # (neither the proposer nor the holder) confirms it.
+    correction_proposed_name = models.CharField(_("Proposed name"), max_length=200, blank=True)
+    correction_proposed_reason = models.TextField(_("Reason given"), blank=True)
+    correction_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Proposed by"),
+    )
+    correction_proposed_at = models.DateTimeField(_("Proposed on"), null=True, blank=True)
     # Set when the holder was erased (DSGVO Art. 17): name blanked, PDF deleted, page says gone.
     # A flag rather than a status, so the partial unique constraint and the revoked/superseded
     # history stay as they were.

@@ -39,6 +39,7 @@ declare(
     ),
     D("certificates.Certificate", "revoked_by", E.DETACH, WHO_DID_IT),
     D("certificates.Certificate", "corrected_by", E.DETACH, WHO_DID_IT),
+    D("certificates.Certificate", "correction_proposed_by", E.DETACH, WHO_DID_IT),
     D(
         "certificates.CertificateExport",
         "requested_by",

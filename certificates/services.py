@@ -226,6 +226,57 @@ def check_certificate_correction(
     return learner_name, reason
 
 
+def certificate_correction_propose(
+    *, certificate: Certificate, by: User, learner_name: str, reason: str
+) -> Certificate:
+    """First pair of eyes: record the corrected name and the reason; nothing is re-issued until
+    a second person confirms (``certificate_correction_confirm``). A new proposal replaces an
+    open one."""
+    learner_name, reason = check_certificate_correction(
+        certificate=certificate, learner_name=learner_name, reason=reason
+    )
+    if by.pk == certificate.user_id:
+        raise CertificateError("nobody corrects the name on their own certificate")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        correction_proposed_name=learner_name,
+        correction_proposed_reason=reason,
+        correction_proposed_by=by,
+        correction_proposed_at=timezone.now(),
+    )
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificate_correction_withdraw(*, certificate: Certificate) -> None:
+    Certificate.objects.filter(pk=certificate.pk).update(
+        correction_proposed_name="",
+        correction_proposed_reason="",
+        correction_proposed_by=None,
+        correction_proposed_at=None,
+    )
+
+
+@transaction.atomic
+def certificate_correction_confirm(*, certificate: Certificate, by: User) -> Certificate:
+    """Second pair of eyes: re-issue with the proposed name. Neither the person who proposed
+    it nor the certificate's holder can confirm."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not certificate.correction_proposed_at:
+        raise CertificateError("no correction has been proposed")
+    if by.pk in (certificate.correction_proposed_by_id, certificate.user_id):
+        raise CertificateError("a second person must confirm the correction")
+    proposer = certificate.correction_proposed_by_id
+    new = certificate_reissue(
+        certificate=certificate,
+        by=by,
+        learner_name=certificate.correction_proposed_name,
+        reason=certificate.correction_proposed_reason,
+    )
+    certificate_correction_withdraw(certificate=certificate)
+    Certificate.objects.filter(pk=certificate.pk).update(correction_proposed_by_id=proposer)
+    return new
+
+
 @transaction.atomic
 def certificate_reissue(
     *, certificate: Certificate, by: User, reason: str, learner_name: str
@@ -511,6 +562,8 @@ def certificates_erase_for_person(*, user: User) -> int:
         learner_name="",
         revocation_reason="",
         correction_reason="",
+        correction_proposed_name="",
+        correction_proposed_reason="",
         pdf="",
         sha256="",
     )

@@ -234,28 +234,47 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def certificate_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct the name printed on a certificate, with a reason: re-issued under a new number,
-    the old one superseded. Same scope as revocation (HR of the person's organisations, or a
-    platform admin); a bad entry shows the form again with everything typed kept."""
+    """Correct the name printed on a certificate, with four eyes: one person proposes the name
+    and the reason, a second one (neither the proposer nor the holder) confirms, and only then
+    is it re-issued under a new number, the old one superseded. Same scope as revocation (HR of
+    the person's organisations, or a platform admin); a bad entry shows the form again with
+    everything typed kept."""
     certificate = get_object_or_404(
         selectors.certificates_visible_to(request.user).available(), pk=pk
     )
     correctable = certificate.status in (Certificate.Status.PENDING, Certificate.Status.ISSUED)
-    form = CertificateCorrectionForm(
-        request.POST if request.method == "POST" else None, certificate=certificate
-    )
+    action = request.POST.get("aktion", "") if request.method == "POST" else ""
+    proposing = request.method == "POST" and not action
+    form = CertificateCorrectionForm(request.POST if proposing else None, certificate=certificate)
     own = certificate.user_id == request.user.pk
-    if own and form.is_bound:
-        form.add_error(
-            None,
-            _(
-                "Nobody corrects the name on their own certificate. Please ask a colleague "
-                "of HR or the platform administration."
-            ),
+    problem = ""  # shown above the form (the form itself may not have been sent)
+    if own and request.method == "POST":
+        problem = _(
+            "Nobody corrects the name on their own certificate. Please ask a colleague "
+            "of HR or the platform administration."
         )
-    if correctable and not own and form.is_valid():
+    elif correctable and action == "bestaetigen":
         try:
-            new = services.certificate_reissue(
+            new = services.certificate_correction_confirm(certificate=certificate, by=request.user)
+        except services.CertificateError:
+            problem = _("A second person must confirm the correction: not the one who proposed it.")
+        else:
+            messages.success(
+                request,
+                _(
+                    "Certificate %(old)s corrected: it is replaced by certificate %(new)s, "
+                    "whose PDF is being created."
+                )
+                % {"old": certificate.serial, "new": new.serial},
+            )
+            return redirect("certificate_hr_list")
+    elif correctable and action == "verwerfen":
+        services.certificate_correction_withdraw(certificate=certificate)
+        messages.success(request, _("The proposed correction has been discarded."))
+        return redirect("certificate_hr_list")
+    elif correctable and proposing and form.is_valid():
+        try:
+            services.certificate_correction_propose(
                 certificate=certificate,
                 by=request.user,
                 learner_name=form.cleaned_data["learner_name"],
@@ -267,14 +286,21 @@ def certificate_correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Certificate %(old)s corrected: it is replaced by certificate %(new)s, "
-                    "whose PDF is being created."
+                    "The correction of certificate %(serial)s is proposed. A second person of HR "
+                    "or the platform administration must confirm it before it is re-issued."
                 )
-                % {"old": certificate.serial, "new": new.serial},
+                % {"serial": certificate.serial},
             )
             return redirect("certificate_hr_list")
-    status = 400 if form.is_bound else 200  # a successful POST has redirected
-    context = {"certificate": certificate, "form": form, "correctable": correctable}
+    status = 400 if request.method == "POST" else 200  # a successful POST has redirected
+    certificate.refresh_from_db()
+    context = {
+        "certificate": certificate,
+        "form": form,
+        "correctable": correctable,
+        "proposal_is_mine": certificate.correction_proposed_by_id == request.user.pk,
+        "problem": problem,
+    }
     return render(request, "certificates/certificate_correct.html", context, status=status)
 
 

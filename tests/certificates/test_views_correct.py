@@ -19,23 +19,52 @@ def _correct(client, certificate, **data):
     return client.post(_url(certificate), {"learner_name": "", "reason": "", **data})
 
 
+@pytest.fixture
+def second_hr(gemeinde_a):
+    from lms.models import Membership
+    from tests.factories import make_member
+
+    return make_member(gemeinde_a, Membership.Role.HR, full_name="Zweite Personalerin")
+
+
+def _confirm(client, certificate):
+    return client.post(_url(certificate), {"aktion": "bestaetigen"})
+
+
 def test_hr_corrects_name_and_old_page_links_new(
-    client, issued, hr_a, django_capture_on_commit_callbacks
+    client, issued, hr_a, second_hr, django_capture_on_commit_callbacks
 ):
-    """HR of the learner's city corrects the name with a reason: a new serial with the new
-    name is issued and mailed; the old verification page says superseded and links it."""
+    """HR of the learner's city proposes the name with a reason, a second HR person confirms:
+    a new serial with the new name is issued and mailed; the old verification page says
+    superseded and links it."""
     client.force_login(hr_a)
+    response = _correct(
+        client, issued, learner_name="Şeyma Yılmaz", reason="Namensänderung nach Heirat"
+    )
+    assert response.status_code == 302 and response.url == reverse("certificate_hr_list")
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.ISSUED and issued.superseded_by is None
+    assert issued.correction_proposed_name == "Şeyma Yılmaz"
+    # The proposer cannot confirm it.
+    assert _confirm(client, issued).status_code == 400
+    assert Certificate.objects.get(pk=issued.pk).status == Certificate.Status.ISSUED
+
+    client.force_login(second_hr)
+    page = client.get(_url(issued)).content.decode()
+    assert "Şeyma Yılmaz" in page and "Namensänderung nach Heirat" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = _correct(
-            client, issued, learner_name="Şeyma Yılmaz", reason="Namensänderung nach Heirat"
-        )
+        response = _confirm(client, issued)
     assert response.status_code == 302 and response.url == reverse("certificate_hr_list")
     issued.refresh_from_db()
     new = issued.superseded_by
     assert issued.status == Certificate.Status.SUPERSEDED and new is not None
     assert new.serial != issued.serial and new.learner_name == "Şeyma Yılmaz"
     assert new.status == Certificate.Status.ISSUED and new.pdf
-    assert (issued.corrected_by, issued.correction_reason) == (hr_a, "Namensänderung nach Heirat")
+    assert (issued.corrected_by, issued.correction_reason) == (
+        second_hr,
+        "Namensänderung nach Heirat",
+    )
+    assert issued.correction_proposed_by == hr_a
     assert [message.subject for message in mail.outbox][-1].startswith("Ihr Zertifikat")
     listing = client.get(response.url).content.decode()
     assert f"{issued.serial} berichtigt" in listing and new.serial in listing
@@ -118,12 +147,25 @@ def test_anonymous_is_sent_to_login(client, issued):
     assert response.status_code == 302 and "anmelden" in response.url
 
 
-def test_superuser_can_correct(client, issued):
-    """A platform admin may correct any certificate."""
+def test_superuser_can_correct(client, issued, hr_a):
+    """A platform admin may propose a correction of any certificate; HR confirms it."""
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     response = _correct(client, issued, learner_name="Şeyma Yılmaz", reason="Heirat")
     assert response.status_code == 302
+    assert Certificate.objects.current().get().learner_name == "Şeyma Çelik"
+    client.force_login(hr_a)
+    assert _confirm(client, issued).status_code == 302
     assert Certificate.objects.current().get().learner_name == "Şeyma Yılmaz"
+
+
+def test_a_proposal_can_be_discarded(client, issued, hr_a, second_hr):
+    client.force_login(hr_a)
+    _correct(client, issued, learner_name="Şeyma Yılmaz", reason="Heirat")
+    client.force_login(second_hr)
+    client.post(_url(issued), {"aktion": "verwerfen"})
+    issued.refresh_from_db()
+    assert not issued.correction_proposed_name and issued.status == Certificate.Status.ISSUED
+    assert _confirm(client, issued).status_code == 400  # nothing left to confirm
 
 
 def test_correction_requires_csrf_token(issued, hr_a):
