@@ -110,3 +110,64 @@ def test_people_import_preview_errors_then_confirm(browser, live_server, demo_si
     assert membership.organisation.name == "Bürgerdienste"
     assert not User.objects.filter(email="paul.falsch@bonn.example").exists()
     context.close()
+
+
+def test_hr_sync_shows_the_difference_and_applies_it(
+    browser, live_server, demo_site, axe, screenshot
+):
+    """The HR office of Bonn uploads its full export: the page shows new, changed, left and
+    every row with its change; after "Änderungen übernehmen" the newcomer is in the matrix and
+    the leaver is under former staff."""
+    bonn = Organisation.objects.get(ags="05314000")
+    employees = list(
+        User.objects.filter(
+            memberships__organisation__path__startswith=bonn.path, memberships__role="learner"
+        )
+        .exclude(memberships__role__in=["hr", "org_admin", "trainer"])
+        .distinct()
+        .order_by("email")
+    )
+    staying, leaving = employees[:-1], employees[-1]
+    lines = ["Name;E-Mail;Einheit;Stellenprofil"]
+    for person in staying:
+        membership = Membership.objects.filter(user=person).select_related("organisation").first()
+        profile = membership.job_profiles.first()
+        lines.append(
+            f"{person.full_name};{person.email};{membership.organisation.name};"
+            f"{profile.name if profile else ''}"
+        )
+    lines.append("Greta Neu;greta.neu@bonn.example;Bürgerdienste;Sachbearbeitung Bürgeramt")
+    lines.append("Paul Falsch;paul.falsch@bonn.example;Amt für Träume;")
+
+    context = browser.new_context(locale="de-DE", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "personal.bonn@demo.kommunal-campus.de", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/personal/einheit/{bonn.pk}/")
+    page.get_by_role("link", name="Abgleich mit dem Personalsystem").click()
+    assert axe(page) == [], format_violations(axe(page))
+    page.locator("#id_file").set_input_files(
+        {"name": "loga.csv", "mimeType": "text/csv", "buffer": "\n".join(lines).encode()}
+    )
+    page.locator("#id_unit_column").fill("Einheit")
+    page.locator("#id_job_profile_column").fill("Stellenprofil")
+    page.get_by_role("button", name="Hochladen und prüfen").click()
+
+    expect(page.get_by_role("heading", name="Ergebnis des Abgleichs")).to_be_visible()
+    counts = page.locator("table.sync-counts")
+    expect(counts.get_by_role("row", name="Neu")).to_contain_text("1")
+    expect(counts.get_by_role("row", name="Ausgeschieden")).to_contain_text("1")
+    expect(page.get_by_role("row", name="Paul Falsch")).to_contain_text("Unbekannte Einheit")
+    assert axe(page) == [], format_violations(axe(page))
+    screenshot(page, "hr-sync")
+    if page.locator("#leavers-confirmed").count():
+        page.locator("#leavers-confirmed").check()
+    page.get_by_role("button", name="Änderungen übernehmen").click()
+    expect(page.get_by_text("Übernommen am")).to_be_visible()
+
+    page.goto(f"{live_server.url}/personal/einheit/{bonn.pk}/ehemalige/")
+    expect(page.get_by_role("row", name=leaving.full_name)).to_contain_text("Abgleich")
+    assert axe(page) == [], format_violations(axe(page))
+    assert Membership.objects.get(user__email="greta.neu@bonn.example").organisation.name == (
+        "Bürgerdienste"
+    )
+    context.close()
