@@ -367,3 +367,4 @@ declare(
     ),
     D("lms.PeopleSync", "requested_by", E.DETACH, WHO_DID_IT),
 )
+declare(D("lms.Assignment", "cancelled_by", E.DETACH, WHO_DID_IT))

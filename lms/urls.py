@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 from .views import (
+    assignments,
     departures,
     exam_time,
     hr,
@@ -97,6 +98,13 @@ hr_patterns = [
     ),
     path("einheit/<int:unit_id>/import/", hr.employee_import, name="hr_import"),
     path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
+    path("einheit/<int:unit_id>/zuweisungen/", assignments.hr_assignments, name="hr_assignments"),
+    path("zuweisung/<int:pk>/", assignments.hr_assignment_edit, name="hr_assignment_edit"),
+    path(
+        "zuweisung/<int:pk>/aufheben/",
+        assignments.hr_assignment_cancel,
+        name="hr_assignment_cancel",
+    ),
     path("person/<int:user_id>/", hr.employee, name="hr_employee"),
     path("person/<int:user_id>/austritt/", departures.hr_employment_end, name="hr_employment_end"),
     path("einheit/<int:unit_id>/ehemalige/", departures.hr_former_staff, name="hr_former_staff"),

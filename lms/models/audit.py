@@ -23,6 +23,8 @@ class AuditEvent(models.Model):
         ERASED = "erased", _("Erased a person")
         IMPORTED_PEOPLE = "imported_people", _("Imported people")
         ASSIGNED = "assigned", _("Assigned a course")
+        ASSIGNMENT_CHANGED = "assignment_changed", _("Changed an assignment")
+        ASSIGNMENT_CANCELLED = "assignment_cancel", _("Cancelled an assignment")
         MEMBERSHIP_CHANGED = "membership_changed", _("Changed a membership or role")
         MEMBERSHIP_ENDED = "membership_ended", _("Ended a membership")
         CERT_REVOKED = "cert_revoked", _("Revoked a certificate")

@@ -166,12 +166,13 @@ def assignments_apply_to_member(
     courses automatically. The caller refreshes the member's stored statuses."""
     profile_ids = set(membership.job_profiles.values_list("pk", flat=True))
     assignments = Assignment.objects.filter(
+        cancelled_at__isnull=True,
         organisation__path=Substr(
             # ancestor-or-self: the assignment's unit path is a prefix of the member's unit path
             Value(membership.organisation.path),
             1,
             Length("organisation__path"),
-        )
+        ),
     ).select_related("course", "organisation")
     if organisation_ids is not None:
         assignments = assignments.filter(organisation_id__in=list(organisation_ids))

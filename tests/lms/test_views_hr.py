@@ -68,6 +68,9 @@ def test_every_hr_url_of_neighbour_is_404(
         "hr_employee",
         "hr_assignment_new",
     } <= set(names)
+    assignment_b = assignment_create(
+        created_by=hr_b, organisation=amt_b, course=course, due_days_after_joining=30
+    )
     sync_b = PeopleSync.objects.create(organisation=amt_b, requested_by=hr_b, status="checked")
     name_request_b = NameChangeRequest.objects.create(
         user=employee_b, requested_name="Anders", previous_name=employee_b.verified_name
@@ -79,6 +82,8 @@ def test_every_hr_url_of_neighbour_is_404(
             kwargs = {"pk": name_request_b.pk}
         elif name in ("hr_sync_detail", "hr_sync_apply"):
             kwargs = {"pk": sync_b.pk}
+        elif name in ("hr_assignment_edit", "hr_assignment_cancel"):
+            kwargs = {"pk": assignment_b.pk}
         elif name == "hr_invitation_send":
             kwargs = {"unit_id": amt_b.pk, "user_id": employee_b.pk}
         elif name == "hr_external_review":
@@ -100,6 +105,8 @@ def test_every_hr_url_of_neighbour_is_404(
             assert response.status_code != 200
     assert not MatrixExport.objects.exclude(pk=export_b.pk).exists()  # nothing queued for B
     assert PeopleSync.objects.get(pk=sync_b.pk).status == "checked"  # not applied by A
+    assignment_b.refresh_from_db()
+    assert assignment_b.cancelled_at is None and assignment_b.due_days_after_joining == 30
 
 
 def test_global_permission_does_not_open_neighbour(client, hr_a, amt_b):
