@@ -144,3 +144,12 @@ def people_sync_apply_task(sync_id: int) -> str:
     from .services.people_sync import people_sync_apply
 
     return people_sync_apply(sync_id=sync_id).status
+
+
+@shared_task(name="lms.assigned_mails_send")
+def assigned_mails_send_task(assignment_id: int | None = None) -> int:
+    """Tell the people an assignment enrolled (each once); without an id (hourly beat) everyone
+    assigned recently, e.g. newcomers an assignment reached when they joined."""
+    from .services.reminders import assigned_mails_send
+
+    return assigned_mails_send(assignment_id=assignment_id)

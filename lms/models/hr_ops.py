@@ -19,6 +19,7 @@ class ReminderSent(models.Model):
         DUE_14 = "due_14", _("Due in 14 days")
         DUE_1 = "due_1", _("Due tomorrow")
         OVERDUE = "overdue", _("Overdue")
+        ASSIGNED = "assigned", _("Course assigned")
 
     enrolment = models.ForeignKey(
         "lms.Enrolment", on_delete=models.CASCADE, related_name="reminders_sent"

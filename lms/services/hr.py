@@ -4,6 +4,7 @@ Callers check the HR scope first (``lms.selectors.organisations_visible_to``); t
 trust the organisation they are given.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -142,6 +143,9 @@ def assignment_create(
     assignment.save()
     assignment.users.set(users)
     enrolled = assignment_apply(assignment=assignment)
+    from ..tasks import assigned_mails_send_task  # tasks import services: at call time
+
+    transaction.on_commit(functools.partial(assigned_mails_send_task.delay, assignment.pk))
     audit_record(
         actor=created_by,
         action=AuditEvent.Action.ASSIGNED,

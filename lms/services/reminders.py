@@ -119,6 +119,63 @@ def reminders_send_due(*, today: date | None = None) -> int:
     return queued
 
 
+ASSIGNED_MAIL_DAYS = 7  # newly assigned enrolments younger than this are told (catch-up window)
+
+
+def assigned_mails_send(*, today: date | None = None, assignment_id: int | None = None) -> int:
+    """Tell learners that a mandatory course was assigned to them, with its due date: once per
+    enrolment (``ReminderSent`` kind "assigned"), for enrolments assigned in the last
+    ``ASSIGNED_MAIL_DAYS`` days (right after an assignment, and hourly by the beat task for
+    newcomers whom an assignment reached when they joined). Returns the number of mails queued."""
+    today = today or timezone.localdate()
+    since = timezone.now() - timedelta(days=ASSIGNED_MAIL_DAYS)
+    enrolments = (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.ACTIVE,
+            source=Enrolment.Source.ASSIGNED,
+            due_date__isnull=False,
+            enrolled_at__gte=since,
+            user__is_active=True,
+        )
+        .exclude(reminders_sent__kind=ReminderSent.Kind.ASSIGNED)
+        .select_related("user", "course", "assignment__organisation")
+        .order_by("pk")
+    )
+    if assignment_id is not None:
+        enrolments = enrolments.filter(assignment_id=assignment_id)
+    queued = 0
+    for enrolment in enrolments.iterator(chunk_size=1000):
+        row = _claim(
+            ReminderSent,
+            enrolment=enrolment,
+            kind=ReminderSent.Kind.ASSIGNED,
+            due_date=enrolment.due_date,
+        )
+        if row is None:
+            continue
+        user = enrolment.user
+        with translation.override(user.preferred_language):
+            subject = _("Mandatory course assigned: “%(course)s”, due on %(date)s") % {
+                "course": enrolment.course.title,
+                "date": enrolment.due_date.strftime("%d.%m.%Y"),
+            }
+            message = _message(
+                user=user,
+                subject=subject,
+                template="lms/mail/assigned.txt",
+                context={
+                    "enrolment": enrolment,
+                    "course_url": settings.SITE_URL + enrolment.course.url,
+                    "dashboard_url": settings.SITE_URL + reverse("learning_dashboard"),
+                },
+            )
+        transaction.on_commit(
+            lambda row=row, message=message: _send_claimed(row=row, message=message)
+        )
+        queued += 1
+    return queued
+
+
 def iso_week(day: date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"

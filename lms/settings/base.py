@@ -304,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.unit_status_counts_compact",
         "schedule": 600.0,  # the matrix sums each unit's count changes: keep them few
     },
+    "assigned-mails-send": {
+        "task": "lms.assigned_mails_send",
+        "schedule": 3600.0,  # newcomers whom an assignment reached: told within the hour
+    },
     "digest-send-weekly": {
         "task": "lms.digest_send_weekly",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),

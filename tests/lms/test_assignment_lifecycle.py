@@ -105,3 +105,27 @@ def test_a_newcomer_is_not_assigned_a_cancelled_course(client, hr_a, amt_a, assi
     newcomer = make_member(amt_a, full_name="Nina Neu", email="nina@bonn.de")
 
     assert not Enrolment.objects.filter(user=newcomer).exists()
+
+
+def test_learners_are_told_once_when_a_course_is_assigned(
+    hr_a, amt_a, course, django_capture_on_commit_callbacks, mailoutbox
+):
+    """The reported case: no mail when a course was assigned. Now each person gets one, with
+    the due date, and the daily reminder run does not send it again."""
+    from lms.tasks import assigned_mails_send_task
+
+    people = [make_member(amt_a, full_name=f"Person {n}", email=f"p{n}@bonn.de") for n in range(2)]
+    due = timezone.localdate() + timedelta(days=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_create(created_by=hr_a, organisation=amt_a, course=course, due_date=due)
+
+    assert sorted(m.to[0] for m in mailoutbox) == [p.email for p in people]
+    mail = mailoutbox[0]
+    assert "Pflichtkurs" in mail.subject and due.strftime("%d.%m.%Y") in mail.subject
+    assert "Bürgerdienste Bonn" in mail.body and "Vergabe kompakt" in mail.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assigned_mails_send_task() == 0  # the hourly catch-up finds nothing more
+    newcomer = make_member(amt_a, full_name="Nina Neu", email="nina@bonn.de")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assigned_mails_send_task() == 1
+    assert mailoutbox[-1].to == [newcomer.email] and len(mailoutbox) == 3
