@@ -256,6 +256,8 @@ def run_locust(run: Run, base_url: str, *, users: int, spawn_rate: float, timeou
                     response.failure(f"status {response.status_code}")
                     raise StopUser
                 set_cookie = response.headers.get("Set-Cookie", "") or ""
+                if isinstance(set_cookie, list):  # several cookies (session and CSRF token)
+                    set_cookie = "; ".join(set_cookie)
                 match = csrf_pattern.search(set_cookie)
                 if match:
                     self.csrf = match.group(1)

@@ -65,3 +65,35 @@ def make_identity_provider(organisation, **fields):
     provider = IdentityProvider.objects.create(**{**defaults, **fields})
     provider.organisations.add(organisation)
     return provider
+
+
+def map_koeln_directory(idp, unit):
+    """Köln's claim mappings: department "Kundenzentren" → ``unit``, group "bürgerservice" → the
+    job profile "Sachbearbeitung Bürgerservice", group "personalamt" → the HR role."""
+    from lms.models import JobProfile, SsoClaimMapping
+
+    profile = JobProfile.objects.create(name="Sachbearbeitung Bürgerservice")
+    SsoClaimMapping.objects.bulk_create(
+        [
+            SsoClaimMapping(
+                identity_provider=idp, claim="department", value="Kundenzentren", unit=unit
+            ),
+            SsoClaimMapping(
+                identity_provider=idp, claim="groups", value="bürgerservice", job_profile=profile
+            ),
+            SsoClaimMapping(
+                identity_provider=idp,
+                claim="groups",
+                value="personalamt",
+                role=Membership.Role.HR,
+            ),
+        ]
+    )
+    return profile
+
+
+def make_koeln_with_kundenzentren():
+    """NRW > Stadt Köln (AGS 05315000) > Kundenzentren Köln; returns (Köln, its unit)."""
+    land = make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)
+    koeln = make_organisation("Stadt Köln", Organisation.Kind.KREISFREIE_STADT, land, "05315000")
+    return koeln, make_organisation("Kundenzentren Köln", Organisation.Kind.AMT, koeln)

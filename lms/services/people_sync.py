@@ -229,7 +229,9 @@ def _compare(row: PeopleSyncRow, memberships: list[dict]) -> tuple[str, str]:
     """(change, what changed) for a person who is a member of the unit."""
     current = memberships[0]
     changes = []
-    if all(m["organisation_id"] != row.unit_id for m in memberships):
+    staff = any(m["role"] != Membership.Role.LEARNER for m in memberships)
+    # Staff roles (HR, admins, trainers) are placed by hand: a sync never moves them.
+    if not staff and all(m["organisation_id"] != row.unit_id for m in memberships):
         changes.append(_("unit"))
     here = next((m for m in memberships if m["organisation_id"] == row.unit_id), current)
     if row.job_profile_id and here["profiles"] != {row.job_profile_id}:
@@ -397,12 +399,12 @@ def people_sync_apply(*, sync_id: int) -> PeopleSync:
 def _apply_row(sync: PeopleSync, row: PeopleSyncRow) -> None:
     unit, by = sync.organisation, sync.requested_by
     if row.change == Change.LEAVE:
-        if (
-            row.user
-            and Membership.objects.filter(
-                user=row.user, organisation__path__startswith=unit.path
-            ).exists()
-        ):
+        roles = set(
+            Membership.objects.filter(
+                user=row.user_id, organisation__path__startswith=unit.path
+            ).values_list("role", flat=True)
+        )
+        if roles == {Membership.Role.LEARNER}:  # not given a staff role since the check
             employment_end(user=row.user, unit=unit, by=by, source=Departure.Source.SYNC)
         return
     if row.unit is None:  # the unit was deleted since the check
@@ -428,8 +430,10 @@ def _apply_row(sync: PeopleSync, row: PeopleSyncRow) -> None:
         profiles = [row.job_profile]
     else:
         profiles = list(source.job_profiles.all()) if source else []
+    if source is not None and source.role != Membership.Role.LEARNER and here is None:
+        return  # a staff member listed in another unit: their placement is HR's by hand
     if here is None or row.job_profile and set(here.job_profiles.all()) != set(profiles):
         membership_set(user=person, organisation=row.unit, role=role, job_profiles=profiles)
     for membership in current:
-        if membership.organisation_id != row.unit_id:
+        if membership.organisation_id != row.unit_id and membership.role == Membership.Role.LEARNER:
             membership_remove(user=person, organisation=membership.organisation)

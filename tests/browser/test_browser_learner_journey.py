@@ -159,26 +159,36 @@ def _answer_questions_shown(page, answers):
     return shown
 
 
-def test_paged_quiz_keeps_answers_between_pages(browser, live_server, demo_site, axe):
-    """A quiz with five questions per page: "Save and continue" swaps in page 2 and puts the
-    focus on its heading; going back shows page 1's answers still chosen; the submit on page 2
-    grades all nine the attempt drew (three from each module's pool) and the quiz is passed."""
-    from lms.models import QuizAttempt, User
+def _learner_starts_the_cdo_quiz(browser, live_server, **quiz_settings):
+    """The demo learner, enrolled in the CDO course whose final quiz has ``quiz_settings``,
+    signed in and past "Quiz starten"; returns (context, page, quiz, learner, right answers)."""
+    from lms.models import User
     from lms.services.learning import enrolment_create
 
     course = CoursePage.objects.get(title="Die Rolle des Chief Digital Officer")
     quiz = QuizPage.objects.live().descendant_of(course).get()
-    quiz.questions_per_page = 5
+    for name, value in quiz_settings.items():
+        setattr(quiz, name, value)
     quiz.save_revision().publish()
     learner = User.objects.get(email="lernende@demo.kommunal-campus.de")
     enrolment_create(user=learner, course=course)
-    answers = _correct_answers(course)
-
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     login(page, live_server, learner.email, DEMO_PASSWORD)
     page.goto(live_server.url + quiz.url)
     page.get_by_role("button", name="Quiz starten").click()
+    return context, page, quiz, learner, _correct_answers(course)
+
+
+def test_paged_quiz_keeps_answers_between_pages(browser, live_server, demo_site, axe):
+    """A quiz with five questions per page: "Save and continue" swaps in page 2 and puts the
+    focus on its heading; going back shows page 1's answers still chosen; the submit on page 2
+    grades all nine the attempt drew (three from each module's pool) and the quiz is passed."""
+    from lms.models import QuizAttempt
+
+    context, page, quiz, learner, answers = _learner_starts_the_cdo_quiz(
+        browser, live_server, questions_per_page=5
+    )
     expect(page.get_by_role("heading", name=re.compile("Seite 1 von 2"))).to_be_focused()
     first_page = _answer_questions_shown(page, answers)
     assert len(first_page) == 5
@@ -211,22 +221,11 @@ def test_timed_quiz_counts_down_and_submits_itself(browser, live_server, demo_si
 
     from django.utils import timezone
 
-    from lms.models import QuizAttempt, User
-    from lms.services.learning import enrolment_create
+    from lms.models import QuizAttempt
 
-    course = CoursePage.objects.get(title="Die Rolle des Chief Digital Officer")
-    quiz = QuizPage.objects.live().descendant_of(course).get()
-    quiz.time_limit_minutes = 15
-    quiz.save_revision().publish()
-    learner = User.objects.get(email="lernende@demo.kommunal-campus.de")
-    enrolment_create(user=learner, course=course)
-    answers = _correct_answers(course)
-
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    login(page, live_server, learner.email, DEMO_PASSWORD)
-    page.goto(live_server.url + quiz.url)
-    page.get_by_role("button", name="Quiz starten").click()
+    context, page, quiz, learner, answers = _learner_starts_the_cdo_quiz(
+        browser, live_server, time_limit_minutes=15
+    )
     timer = page.get_by_role("timer")
     expect(timer).to_have_text(re.compile(r"^1[45]:\d\d$"))
     assert axe(page) == [], format_violations(axe(page))

@@ -3,9 +3,9 @@ through a real OpenID Provider (npm ``oidc-provider``) on 127.0.0.1."""
 
 import pytest
 
-from lms.models import IdentityProvider, Membership, Organisation, SsoClaimMapping, User
+from lms.models import IdentityProvider, Membership, SsoClaimMapping, User
 from tests.browser.conftest import format_violations
-from tests.factories import make_organisation
+from tests.factories import make_koeln_with_kundenzentren
 from tests.peers.oidc import PASSWORD, OidcProvider, oidc_provider_available
 
 pytestmark = [
@@ -25,11 +25,7 @@ def idp(transactional_db):
     }
     clients = [{"client_id": "kommunal-campus", "client_secret": "s" * 40}]
     with OidcProvider(clients, accounts) as server:
-        land = make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)
-        koeln = make_organisation(
-            "Stadt Köln", Organisation.Kind.KREISFREIE_STADT, land, "05315000"
-        )
-        unit = make_organisation("Kundenzentren Köln", Organisation.Kind.AMT, koeln)
+        koeln, unit = make_koeln_with_kundenzentren()
         provider = IdentityProvider.objects.create(
             name="Stadt Köln",
             slug="koeln",

@@ -5,9 +5,9 @@ auto-submitted response, our hand-over page, the start page."""
 import pytest
 import requests
 
-from lms.models import IdentityProvider, Membership, Organisation, SsoClaimMapping, User
+from lms.models import IdentityProvider, Membership, SsoClaimMapping, User
 from tests.browser.conftest import format_violations
-from tests.factories import make_organisation
+from tests.factories import make_koeln_with_kundenzentren
 from tests.peers.saml_idp import PASSWORD, SamlIdp, saml_idp_available
 
 pytestmark = [
@@ -27,11 +27,7 @@ def saml_idp(transactional_db, live_server):
         }
     }
     with SamlIdp(accounts) as server:
-        land = make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)
-        koeln = make_organisation(
-            "Stadt Köln", Organisation.Kind.KREISFREIE_STADT, land, "05315000"
-        )
-        unit = make_organisation("Kundenzentren Köln", Organisation.Kind.AMT, koeln)
+        koeln, unit = make_koeln_with_kundenzentren()
         provider = IdentityProvider.objects.create(
             name="Stadt Köln",
             slug="koeln",

@@ -24,3 +24,24 @@ def answers_for(quiz, *, correct: bool) -> dict:
         else:
             answers[child.id] = [value["accepted_answers"][0] if correct else "falsch"]
     return answers
+
+
+def start_attempt(client, quiz):
+    """Press "Quiz starten"; the (only) attempt."""
+    from django.urls import reverse
+
+    from lms.models import QuizAttempt
+
+    client.post(reverse("learning_quiz_start", args=[quiz.pk]))
+    return QuizAttempt.objects.get()
+
+
+def page_form(answers, ids, *, page, target=None, confirmed=False) -> dict:
+    """The POST of one quiz page: its answers, the page number, where to go, "submit anyway"."""
+    data = {"seite": str(page)}
+    if target:
+        data["ziel"] = str(target)
+    if confirmed:
+        data["bestaetigt"] = "1"
+    data.update({f"q-{qid}": answers[qid] for qid in ids})
+    return data

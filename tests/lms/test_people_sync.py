@@ -198,3 +198,22 @@ def test_other_file_types_are_refused(signed_in_hr, bonn):
     assert response.status_code == 200
     assert "Bitte laden Sie eine CSV- oder Excel-Datei (.xlsx) hoch." in response.content.decode()
     assert not PeopleSync.objects.exists()
+
+
+def test_a_sync_never_moves_or_ends_a_staff_role(signed_in_hr, bonn, hr_a):
+    """HR of Bonn is in the export too, under a sub-unit: their HR role (city-wide) stays where
+    it is; the sync neither moves nor ends it."""
+    client, run = signed_in_hr
+    gemeinde, amt, _o, _p, people = bonn
+    rows = [
+        f"{p.full_name};{p.email};Bürgerdienste Bonn;Sachbearbeitung Bürgerdienste"
+        for p in people.values()
+    ]
+    rows.append(f"{hr_a.full_name};{hr_a.email};Bürgerdienste Bonn;")
+    run(upload, client, gemeinde, export(*rows))
+
+    sync = PeopleSync.objects.get()
+    assert sync.rows.get(email=hr_a.email).change == PeopleSyncRow.Change.SAME
+    run(client.post, reverse("hr_sync_apply", args=[sync.pk]))
+    assert Membership.objects.get(user=hr_a).organisation == gemeinde
+    assert Membership.objects.get(user=hr_a).role == Membership.Role.HR

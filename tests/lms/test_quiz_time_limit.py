@@ -15,7 +15,7 @@ from lms import services
 from lms.models import ExamTimeExtension, Membership, QuizAttempt
 from lms.tasks import quiz_attempts_close_expired_task
 from tests.factories import make_member
-from tests.lms.learning_helpers import answers_for, quiz_of
+from tests.lms.learning_helpers import answers_for, page_form, quiz_of, start_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -30,21 +30,6 @@ def timed_quiz(enrolment):
     return quiz
 
 
-def _start(client, quiz) -> QuizAttempt:
-    client.post(reverse("learning_quiz_start", args=[quiz.pk]))
-    return QuizAttempt.objects.get()
-
-
-def _form(answers, ids, *, page, target=None, confirmed=False) -> dict:
-    data = {"seite": str(page)}
-    if target:
-        data["ziel"] = str(target)
-    if confirmed:
-        data["bestaetigt"] = "1"
-    data.update({f"q-{qid}": answers[qid] for qid in ids})
-    return data
-
-
 def _time_passes(attempt: QuizAttempt, *, seconds_after_deadline: int) -> None:
     QuizAttempt.objects.filter(pk=attempt.pk).update(
         deadline=timezone.now() - timedelta(seconds=seconds_after_deadline)
@@ -55,7 +40,7 @@ def test_timed_attempt_shows_its_deadline_and_an_accessible_countdown(
     client, enrolment, timed_quiz
 ):
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
 
     assert attempt.deadline - attempt.started_at == timedelta(minutes=20)
     html = client.get(timed_quiz.url).content.decode()
@@ -69,17 +54,18 @@ def test_timed_attempt_shows_its_deadline_and_an_accessible_countdown(
 def test_answers_sent_after_the_time_do_not_count(client, enrolment, timed_quiz):
     """Page 1 was saved in time; page 2 arrives two minutes late: only page 1 is graded."""
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
     ids = [child.id for child in timed_quiz.questions]
     right = answers_for(timed_quiz, correct=True)
     client.post(
-        reverse("learning_quiz_page", args=[attempt.pk]), _form(right, ids[:2], page=1, target=2)
+        reverse("learning_quiz_page", args=[attempt.pk]),
+        page_form(right, ids[:2], page=1, target=2),
     )
     _time_passes(attempt, seconds_after_deadline=120)
 
     response = client.post(
         reverse("learning_quiz_submit", args=[attempt.pk]),
-        _form(right, ids[2:], page=2, confirmed=True),
+        page_form(right, ids[2:], page=2, confirmed=True),
         follow=True,
     )
 
@@ -91,15 +77,18 @@ def test_answers_sent_after_the_time_do_not_count(client, enrolment, timed_quiz)
 
 def test_answers_within_the_grace_period_count(client, enrolment, timed_quiz):
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
     ids = [child.id for child in timed_quiz.questions]
     right = answers_for(timed_quiz, correct=True)
     client.post(
-        reverse("learning_quiz_page", args=[attempt.pk]), _form(right, ids[:2], page=1, target=2)
+        reverse("learning_quiz_page", args=[attempt.pk]),
+        page_form(right, ids[:2], page=1, target=2),
     )
     _time_passes(attempt, seconds_after_deadline=10)  # the automatic submit, a slow network
 
-    client.post(reverse("learning_quiz_submit", args=[attempt.pk]), _form(right, ids[2:], page=2))
+    client.post(
+        reverse("learning_quiz_submit", args=[attempt.pk]), page_form(right, ids[2:], page=2)
+    )
 
     attempt.refresh_from_db()
     assert attempt.score_percent == 100
@@ -109,13 +98,13 @@ def test_a_page_saved_after_the_time_is_not_kept_and_the_attempt_is_graded(
     client, enrolment, timed_quiz
 ):
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
     ids = [child.id for child in timed_quiz.questions]
     _time_passes(attempt, seconds_after_deadline=120)
 
     response = client.post(
         reverse("learning_quiz_page", args=[attempt.pk]),
-        _form(answers_for(timed_quiz, correct=True), ids[:2], page=1, target=2),
+        page_form(answers_for(timed_quiz, correct=True), ids[:2], page=1, target=2),
         HTTP_HX_REQUEST="true",
     )
 
@@ -127,7 +116,7 @@ def test_a_page_saved_after_the_time_is_not_kept_and_the_attempt_is_graded(
 
 def test_an_attempt_left_open_is_graded_when_the_learner_returns(client, enrolment, timed_quiz):
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
     _time_passes(attempt, seconds_after_deadline=3600)
 
     html = client.get(timed_quiz.url).content.decode()
@@ -139,7 +128,7 @@ def test_an_attempt_left_open_is_graded_when_the_learner_returns(client, enrolme
 
 def test_the_beat_task_grades_attempts_whose_time_is_up(client, enrolment, timed_quiz):
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
     assert quiz_attempts_close_expired_task() == 0
     _time_passes(attempt, seconds_after_deadline=120)
 
@@ -152,7 +141,7 @@ def test_the_beat_task_grades_attempts_whose_time_is_up(client, enrolment, timed
 def test_untimed_quiz_has_no_deadline(client, enrolment):
     client.force_login(enrolment.user)
     quiz = quiz_of(enrolment.course)
-    attempt = _start(client, quiz)
+    attempt = start_attempt(client, quiz)
     assert attempt.deadline is None
     assert 'role="timer"' not in client.get(quiz.url).content.decode()
 
@@ -176,7 +165,7 @@ def test_extra_time_granted_by_hr_lengthens_the_next_attempt(
     assert '<option value="50" selected>50 % mehr Zeit</option>' in page
 
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
 
     assert attempt.deadline - attempt.started_at == timedelta(minutes=30)
     assert "30 Minuten" in client.get(timed_quiz.url).content.decode()
@@ -194,7 +183,7 @@ def test_the_larger_of_hr_and_trainer_grants_counts(client, enrolment, timed_qui
     assert enrolment.user.full_name in listing.content.decode()
 
     client.force_login(enrolment.user)
-    attempt = _start(client, timed_quiz)
+    attempt = start_attempt(client, timed_quiz)
 
     assert attempt.deadline - attempt.started_at == timedelta(minutes=40)
 

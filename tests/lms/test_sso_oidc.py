@@ -16,8 +16,8 @@ from authlib.integrations.django_client import DjangoOAuth2App
 from authlib.integrations.requests_client import OAuth2Session
 from django.urls import reverse
 
-from lms.models import IdentityProvider, JobProfile, Membership, SsoClaimMapping, SsoIdentity, User
-from tests.factories import make_member
+from lms.models import IdentityProvider, Membership, SsoIdentity, User
+from tests.factories import make_member, map_koeln_directory
 from tests.peers.oidc import OidcProvider, oidc_provider_available, sign_in_at_idp
 
 pytestmark = pytest.mark.skipif(
@@ -67,16 +67,7 @@ def koeln_idp(idp_server, gemeinde_b, amt_b):
         client_secret=CLIENT_SECRET,
     )
     idp.organisations.add(gemeinde_b)
-    profile = JobProfile.objects.create(name="Sachbearbeitung Bürgerservice")
-    SsoClaimMapping.objects.create(
-        identity_provider=idp, claim="department", value="Kundenzentren", unit=amt_b
-    )
-    SsoClaimMapping.objects.create(
-        identity_provider=idp, claim="groups", value="bürgerservice", job_profile=profile
-    )
-    SsoClaimMapping.objects.create(
-        identity_provider=idp, claim="groups", value="personalamt", role=Membership.Role.HR
-    )
+    map_koeln_directory(idp, amt_b)
     return idp
 
 

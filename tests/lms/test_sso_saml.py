@@ -13,8 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from lms.models import IdentityProvider, JobProfile, Membership, SsoClaimMapping, SsoIdentity, User
-from tests.factories import make_member
+from lms.models import IdentityProvider, Membership, SsoIdentity, User
+from tests.factories import make_member, map_koeln_directory
 from tests.lms.test_sso_oidc import handover_target, signed_in_user
 from tests.peers.saml_idp import SamlIdp, saml_idp_available, sign_in_at_saml_idp
 
@@ -61,16 +61,7 @@ def koeln_saml(saml_server, client, gemeinde_b, amt_b):
         saml_metadata_url=saml_server.metadata_url,
     )
     idp.organisations.add(gemeinde_b)
-    profile = JobProfile.objects.create(name="Sachbearbeitung Bürgerservice")
-    SsoClaimMapping.objects.create(
-        identity_provider=idp, claim="department", value="Kundenzentren", unit=amt_b
-    )
-    SsoClaimMapping.objects.create(
-        identity_provider=idp, claim="groups", value="bürgerservice", job_profile=profile
-    )
-    SsoClaimMapping.objects.create(
-        identity_provider=idp, claim="groups", value="personalamt", role=Membership.Role.HR
-    )
+    map_koeln_directory(idp, amt_b)
     # The IT department hands our SP metadata to the IdP's admin (docs/sso-einrichten.md).
     saml_server.register_sp(client.get(reverse("saml_metadata", args=["koeln"])).content.decode())
     return idp

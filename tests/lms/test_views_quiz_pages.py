@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from lms.models import QuizAttempt
 from tests.factories import UserFactory
-from tests.lms.learning_helpers import answers_for, quiz_of
+from tests.lms.learning_helpers import answers_for, page_form, quiz_of, start_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +19,11 @@ def paged_quiz(enrolment):
     return quiz
 
 
-def _start(client, quiz):
-    client.post(reverse("learning_quiz_start", args=[quiz.pk]))
-    return QuizAttempt.objects.get()
-
-
-def _page_form(quiz, answers, ids, *, page, target=None):
-    data = {"seite": str(page)}
-    if target:
-        data["ziel"] = str(target)
-    for qid in ids:
-        data[f"q-{qid}"] = answers[qid]
-    return data
-
-
 def test_paged_quiz_saves_each_page_and_grades_all(client, enrolment, paged_quiz):
     """Page 1 is saved when moving on, shown again with its answers when going back, and the
     submit on the last page grades all four answers: a full score."""
     client.force_login(enrolment.user)
-    attempt = _start(client, paged_quiz)
+    attempt = start_attempt(client, paged_quiz)
     html = client.get(paged_quiz.url).content.decode()
     assert "Seite 1 von 2" in html and "Speichern und weiter" in html
     ids = [child.id for child in paged_quiz.questions]
@@ -46,7 +32,7 @@ def test_paged_quiz_saves_each_page_and_grades_all(client, enrolment, paged_quiz
 
     response = client.post(
         reverse("learning_quiz_page", args=[attempt.pk]),
-        _page_form(paged_quiz, right, ids[:2], page=1, target=2),
+        page_form(right, ids[:2], page=1, target=2),
         HTTP_HX_REQUEST="true",
     )
     fragment = response.content.decode()
@@ -57,7 +43,7 @@ def test_paged_quiz_saves_each_page_and_grades_all(client, enrolment, paged_quiz
 
     back = client.post(
         reverse("learning_quiz_page", args=[attempt.pk]),
-        _page_form(paged_quiz, right, ids[2:], page=2, target=1),
+        page_form(right, ids[2:], page=2, target=1),
     )
     assert back.status_code == 302 and back["Location"].endswith("?seite=1#quiz-form")
     page_one = client.get(paged_quiz.url + "?seite=1").content.decode()
@@ -65,7 +51,7 @@ def test_paged_quiz_saves_each_page_and_grades_all(client, enrolment, paged_quiz
 
     client.post(
         reverse("learning_quiz_submit", args=[attempt.pk]),
-        _page_form(paged_quiz, right, ids[2:], page=2),
+        page_form(right, ids[2:], page=2),
     )
     attempt.refresh_from_db()
     assert attempt.status == QuizAttempt.Status.SUBMITTED
@@ -75,12 +61,12 @@ def test_paged_quiz_saves_each_page_and_grades_all(client, enrolment, paged_quiz
 def test_page_save_ignores_answers_to_other_pages(client, enrolment, paged_quiz):
     """A forged page save that also answers page 2's questions stores only page 1's."""
     client.force_login(enrolment.user)
-    attempt = _start(client, paged_quiz)
+    attempt = start_attempt(client, paged_quiz)
     ids = [child.id for child in paged_quiz.questions]
     right = answers_for(paged_quiz, correct=True)
     client.post(
         reverse("learning_quiz_page", args=[attempt.pk]),
-        _page_form(paged_quiz, right, ids, page=1, target=2),
+        page_form(right, ids, page=1, target=2),
     )
     attempt.refresh_from_db()
     assert set(attempt.answers) == set(ids[:2])
@@ -89,12 +75,12 @@ def test_page_save_ignores_answers_to_other_pages(client, enrolment, paged_quiz)
 def test_unticking_an_answer_on_a_page_clears_it(client, enrolment, paged_quiz):
     """Sending page 1 again without an answer removes the one saved before."""
     client.force_login(enrolment.user)
-    attempt = _start(client, paged_quiz)
+    attempt = start_attempt(client, paged_quiz)
     ids = [child.id for child in paged_quiz.questions]
     right = answers_for(paged_quiz, correct=True)
     url = reverse("learning_quiz_page", args=[attempt.pk])
-    client.post(url, _page_form(paged_quiz, right, ids[:2], page=1, target=2))
-    client.post(url, _page_form(paged_quiz, right, ids[:1], page=1, target=2))
+    client.post(url, page_form(right, ids[:2], page=1, target=2))
+    client.post(url, page_form(right, ids[:1], page=1, target=2))
     attempt.refresh_from_db()
     assert set(attempt.answers) == {ids[0]}
 
@@ -102,7 +88,7 @@ def test_unticking_an_answer_on_a_page_clears_it(client, enrolment, paged_quiz):
 def test_page_save_of_closed_or_foreign_attempt_is_refused(client, enrolment, paged_quiz):
     """Saving into a submitted attempt is 409; into someone else's attempt 404."""
     client.force_login(enrolment.user)
-    attempt = _start(client, paged_quiz)
+    attempt = start_attempt(client, paged_quiz)
     ids = [child.id for child in paged_quiz.questions]
     right = answers_for(paged_quiz, correct=True)
     client.post(
@@ -110,7 +96,7 @@ def test_page_save_of_closed_or_foreign_attempt_is_refused(client, enrolment, pa
         {f"q-{qid}": right[qid] for qid in ids},
     )
     url = reverse("learning_quiz_page", args=[attempt.pk])
-    response = client.post(url, _page_form(paged_quiz, right, ids[:2], page=1, target=2))
+    response = client.post(url, page_form(right, ids[:2], page=1, target=2))
     assert response.status_code == 409
 
     client.force_login(UserFactory())
