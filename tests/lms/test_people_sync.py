@@ -210,7 +210,7 @@ def test_a_sync_never_moves_or_ends_a_staff_role(signed_in_hr, bonn, hr_a):
         for p in people.values()
     ]
     rows.append(f"{hr_a.full_name};{hr_a.email};Bürgerdienste Bonn;")
-    run(upload, client, gemeinde, export(*rows))
+    run(upload, client, gemeinde, export(*rows, encoding="utf-8"))
 
     sync = PeopleSync.objects.get()
     assert sync.rows.get(email=hr_a.email).change == PeopleSyncRow.Change.SAME
