@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -33,7 +32,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from hr_matrix import FIRST_NAMES, LAST_NAMES, copy_rows, reset_sequence  # noqa: E402
+from hr_matrix import (  # noqa: E402
+    FIRST_NAMES,
+    LAST_NAMES,
+    copy_rows,
+    peak_rss_mib,
+    reset_sequence,
+)
 
 DATABASE = "hr_sync_bench"
 REDIS_DB = 12
@@ -46,10 +51,6 @@ COLUMNS = {
     "unit_column": "Organisationseinheit",
     "job_profile_column": "Stellenbezeichnung",
 }
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generate(people: int, seed: int) -> dict:
