@@ -59,7 +59,7 @@ from .qualification_status import qualification_status_deferred
 
 logger = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024  # below MAX_REQUEST_BYTES (25 MB), so HR sees this message
 CHUNK = 2000
 APPLY_BATCH = 100
 Change = PeopleSyncRow.Change
@@ -87,7 +87,7 @@ def people_sync_upload(*, unit: Organisation, user: User, upload, columns: dict)
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError(_("Please upload a CSV or Excel (.xlsx) file."))
     if upload.size > MAX_FILE_BYTES:
-        raise ValidationError(_("The file is larger than 50 MB."))
+        raise ValidationError(_("The file is larger than 20 MB."))
     PeopleSyncMapping.objects.update_or_create(organisation=unit, defaults=columns)
     sync = PeopleSync.objects.create(
         organisation=unit, requested_by=user, file_name=upload.name[:255], columns=columns
