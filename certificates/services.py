@@ -265,15 +265,16 @@ def certificate_correction_confirm(*, certificate: Certificate, by: User) -> Cer
         raise CertificateError("no correction has been proposed")
     if by.pk in (certificate.correction_proposed_by_id, certificate.user_id):
         raise CertificateError("a second person must confirm the correction")
-    proposer = certificate.correction_proposed_by_id
     new = certificate_reissue(
         certificate=certificate,
         by=by,
         learner_name=certificate.correction_proposed_name,
         reason=certificate.correction_proposed_reason,
     )
-    certificate_correction_withdraw(certificate=certificate)
-    Certificate.objects.filter(pk=certificate.pk).update(correction_proposed_by_id=proposer)
+    # The proposal is done; who proposed it stays on the superseded certificate.
+    Certificate.objects.filter(pk=certificate.pk).update(
+        correction_proposed_name="", correction_proposed_reason="", correction_proposed_at=None
+    )
     return new
 
 

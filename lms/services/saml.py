@@ -184,8 +184,9 @@ def saml_sp_metadata(request, idp: IdentityProvider) -> str:
     return str(entity_descriptor(_sp_config(request, idp, None)))
 
 
-def _idp_entity_id(idp: IdentityProvider, metadata_xml: str) -> str:
-    return idp.saml_entity_id or _idp_entity_ids(metadata_xml)[0]
+def _idp_entity_id(idp: IdentityProvider, client) -> str:
+    """The IdP to ask: named in the admin, else the one the loaded metadata describes."""
+    return idp.saml_entity_id or client.metadata.identity_providers()[0]
 
 
 # -- the sign-in ---------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def saml_authn_redirect_url(request, idp: IdentityProvider) -> str:
     client = _client(request, idp)
     try:
         request_id, info = client.prepare_for_authenticate(
-            entityid=_idp_entity_id(idp, _metadata_xml(idp)), binding=BINDING_HTTP_REDIRECT
+            entityid=_idp_entity_id(idp, client), binding=BINDING_HTTP_REDIRECT
         )
     except Exception as exc:  # noqa: BLE001 (metadata without a usable SSO endpoint)
         raise unavailable(idp, exc) from exc
