@@ -2,16 +2,18 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import translation
 from treebeard.mp_tree import path_updated
-from wagtail.signals import page_published
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, post_page_move
 
 from courses.models import CoursePage, LessonPage
 
 from .models import JobProfile, Membership, Organisation, UnitMember, User
 from .names import name_sort_key
+from .services.access import forget_restricted_paths
 from .services.learning import enrolment_completed
 from .services.qualification_status import qualification_status_refresh
 from .services.unit_counts import unit_counts_forget
@@ -146,3 +148,20 @@ def unit_member_on_rename(sender, instance, created=False, update_fields=None, *
         return
     key = name_sort_key(instance.full_name)
     UnitMember.objects.filter(user_id=instance.pk).exclude(sort_key=key).update(sort_key=key)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_page_move)
+@receiver(path_updated)
+def restricted_paths_on_change(sender, **kwargs):
+    """A privacy restriction was set or lifted, or pages moved: the learning actions' cached
+    set of restricted page paths is out of date."""
+    forget_restricted_paths()
+
+
+@receiver(post_save)
+def restricted_paths_on_page_saved(sender, instance, created, **kwargs):
+    """A new page can be an alias of a restricted page (and so restricted itself)."""
+    if created and isinstance(instance, Page):
+        forget_restricted_paths()

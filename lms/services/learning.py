@@ -296,11 +296,22 @@ def quiz_attempt_start(*, enrolment: Enrolment, quiz: Page) -> QuizAttempt:
         return QuizAttempt.objects.get(enrolment=enrolment, quiz=quiz, number=used + 1)
 
 
-def _check_attempt_access(attempt: QuizAttempt) -> None:
-    quiz = Page.objects.filter(pk=attempt.quiz_id).first()
+def _attempt_quiz(attempt: QuizAttempt, quiz: QuizPage | None) -> QuizPage:
+    """The attempt's quiz: the page object the caller already loaded (its privacy
+    restrictions are cached on it, so a request looks them up once), else from the database."""
+    if quiz is None or quiz.pk != attempt.quiz_id:
+        quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     if quiz is None:
         raise AttemptClosed("the quiz no longer exists")
-    _check_access(attempt.enrolment, quiz)
+    return quiz
+
+
+def _check_attempt_access(attempt: QuizAttempt, quiz: QuizPage) -> None:
+    """Page privacy of the attempt's quiz; the attempt's person is loaded only when the quiz
+    has restrictions at all."""
+    may_be_refused = not quiz.live or _view_restrictions(quiz)
+    if may_be_refused and learning_access_denied(user=attempt.enrolment.user, page=quiz):
+        raise NotAllowed("page privacy")
 
 
 def attempt_question_ids(attempt: QuizAttempt, quiz) -> list[str]:
@@ -327,10 +338,11 @@ def answers_with_page(saved: Mapping, page_question_ids, posted: Mapping) -> dic
 
 @transaction.atomic
 def quiz_attempt_save_page(
-    *, attempt: QuizAttempt, page_question_ids, answers: Mapping
+    *, attempt: QuizAttempt, page_question_ids, answers: Mapping, quiz: QuizPage | None = None
 ) -> QuizAttempt:
     """Keep the answers of one page of an open attempt (paged quizzes save on every page
-    change). Only questions of that page are written; a closed attempt is refused."""
+    change). Only questions of that page are written; a closed attempt is refused. ``quiz``
+    is the attempt's quiz if the caller has it loaded already."""
     locked = (
         QuizAttempt.objects.select_for_update()
         .filter(pk=attempt.pk, status=QuizAttempt.Status.IN_PROGRESS)
@@ -338,7 +350,7 @@ def quiz_attempt_save_page(
     )
     if locked is None:
         raise AttemptClosed("this attempt has already been submitted")
-    _check_attempt_access(locked)
+    _check_attempt_access(locked, _attempt_quiz(locked, quiz))
     if attempt_time_is_up(locked):
         raise AttemptTimeUp("the time limit has passed")
     page_ids = {str(qid) for qid in page_question_ids}
@@ -349,7 +361,9 @@ def quiz_attempt_save_page(
 
 
 @transaction.atomic
-def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttempt:
+def quiz_attempt_submit(
+    *, attempt: QuizAttempt, answers: Mapping, quiz: QuizPage | None = None
+) -> QuizAttempt:
     """Grade and close an attempt exactly once. A repeated submit of the same answers (double
     click, retry) returns the stored result; different answers to a closed attempt are refused.
     After the time limit (and its grace) only the answers saved in time count."""
@@ -357,10 +371,8 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, answers: Mapping) -> QuizAttemp
         attempt.refresh_from_db(fields=["answers"])
         answers = attempt.answers
     answers = _normalise_answers(answers)
-    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
-    if quiz is None:
-        raise AttemptClosed("the quiz no longer exists")
-    _check_access(attempt.enrolment, quiz)
+    quiz = _attempt_quiz(attempt, quiz)
+    _check_attempt_access(attempt, quiz)
     asked = attempt_question_ids(attempt, quiz)
     result = grade(quiz.questions, answers, question_ids=asked)
     known_ids = set(asked)

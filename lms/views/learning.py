@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, QuizPage
 from courses.quiz import grade, present_drawn, question_pages
@@ -286,17 +285,19 @@ def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return HttpResponseRedirect(quiz.url + "#quiz-form")
 
 
-def _own_attempt(request, attempt_id: int) -> QuizAttempt:
-    """The person's own attempt, while its quiz is still open to them (page privacy)."""
+def _own_attempt(request, attempt_id: int) -> tuple[QuizAttempt, QuizPage | None]:
+    """The person's own attempt, while its quiz is still open to them (page privacy), and the
+    quiz, loaded once: the services get this page object, so its privacy
+    restrictions are looked up once per request (at exam scale every query counts)."""
     attempt = get_object_or_404(
         QuizAttempt.objects.select_related("enrolment__course"),
         pk=attempt_id,
         enrolment__user=request.user,
     )
-    quiz = Page.objects.filter(pk=attempt.quiz_id).first()
+    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     if quiz is not None and learning_access_denied(user=request.user, page=quiz, request=request):
         raise Http404
-    return attempt
+    return attempt, quiz
 
 
 def _posted_answers(request) -> dict:
@@ -312,8 +313,9 @@ def _posted_answers(request) -> dict:
 def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Save the answers of the page just shown and show another page of the attempt (htmx
     swaps the form; without JavaScript the quiz page reloads at that page)."""
-    attempt = _own_attempt(request, attempt_id)
-    quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
+    attempt, quiz = _own_attempt(request, attempt_id)
+    if quiz is None:
+        raise Http404
     pages = _attempt_pages(attempt, quiz)
     current = _page_number(request.POST.get("seite"), pages)
     target = _page_number(request.POST.get("ziel"), pages)
@@ -322,6 +324,7 @@ def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
             attempt=attempt,
             page_question_ids=[question.id for question in pages[current - 1]],
             answers=_posted_answers(request),
+            quiz=quiz,
         )
     except learning_services.AttemptTimeUp:
         return _time_up_response(request, attempt)
@@ -337,11 +340,12 @@ def quiz_page_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Grade the attempt. On a paged quiz the last page's answers join those saved before."""
-    attempt = _own_attempt(request, attempt_id)
+    attempt, quiz = _own_attempt(request, attempt_id)
+    if quiz is None:
+        raise Http404
     if attempt.status == QuizAttempt.Status.IN_PROGRESS and attempt_time_is_up(attempt):
         return _time_up_response(request, attempt)
     answers = _posted_answers(request)
-    quiz = get_object_or_404(QuizPage, pk=attempt.quiz_id)
     pages = _attempt_pages(attempt, quiz)
     current = _page_number(request.POST.get("seite"), pages)
     if "seite" in request.POST:  # a double click merges with the stored answers: same result
@@ -352,7 +356,7 @@ def quiz_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if unanswered and not request.POST.get("bestaetigt"):
         return _confirm_unanswered(request, attempt, quiz, pages, current, answers, unanswered)
     try:
-        learning_services.quiz_attempt_submit(attempt=attempt, answers=answers)
+        learning_services.quiz_attempt_submit(attempt=attempt, answers=answers, quiz=quiz)
     except LearningError as error:
         return _error_response(request, error)
     return redirect("learning_attempt_result", attempt_id=attempt.pk)
@@ -365,7 +369,7 @@ def _confirm_unanswered(request, attempt, quiz, pages, current, answers, unanswe
     all_ids = [question.id for page in pages for question in page]
     try:
         attempt = learning_services.quiz_attempt_save_page(
-            attempt=attempt, page_question_ids=all_ids, answers=answers
+            attempt=attempt, page_question_ids=all_ids, answers=answers, quiz=quiz
         )
     except LearningError as error:
         return _error_response(request, error)
@@ -379,10 +383,9 @@ def _confirm_unanswered(request, attempt, quiz, pages, current, answers, unanswe
 @login_required
 @require_GET
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt, quiz = _own_attempt(request, attempt_id)
     if attempt.status != QuizAttempt.Status.SUBMITTED:
         raise Http404
-    quiz = QuizPage.objects.filter(pk=attempt.quiz_id).first()
     result = None
     if quiz:
         asked = learning_services.attempt_question_ids(attempt, quiz)

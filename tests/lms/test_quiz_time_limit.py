@@ -8,8 +8,10 @@ sees is the same as a learner who kept working after the time was up.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from lms import services
 from lms.models import ExamTimeExtension, Membership, QuizAttempt
@@ -219,3 +221,53 @@ def test_nobody_grants_extra_time_to_themselves(client, hr_of_learner):
     )
     assert response.status_code == 404
     assert not ExamTimeExtension.objects.exists()
+
+
+@pytest.mark.parametrize("restricted", [False, True], ids=["open course", "group-only course"])
+def test_saving_a_page_of_a_timed_exam_costs_a_fixed_handful_of_queries(
+    client, enrolment, timed_quiz, restricted, django_assert_max_num_queries
+):
+    """At exam scale (3,000 learners saving pages at once) every query of "Speichern und
+    weiter" counts: page privacy is looked up only for courses that have restrictions, and
+    then once per request, not once in the view and again in the service."""
+    if restricted:
+        group = Group.objects.create(name="Prüfungsgruppe")
+        group.user_set.add(enrolment.user)
+        restriction = PageViewRestriction.objects.create(
+            page=enrolment.course, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.add(group)
+    client.force_login(enrolment.user)
+    attempt = start_attempt(client, timed_quiz)
+    ids = [child.id for child in timed_quiz.questions]
+    right = answers_for(timed_quiz, correct=True)
+    url = reverse("learning_quiz_page", args=[attempt.pk])
+    with django_assert_max_num_queries(15 if restricted else 8) as captured:
+        response = client.post(
+            url, page_form(right, ids[:2], page=1, target=2), headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200 and "Frage 3" in response.content.decode()
+    restriction_lookups = [
+        query for query in captured if 'FROM "wagtailcore_pageviewrestriction"' in query["sql"]
+    ]
+    assert len(restriction_lookups) == (1 if restricted else 0)
+    assert QuizAttempt.objects.get().answers == {qid: sorted(right[qid]) for qid in ids[:2]}
+
+
+def test_a_restriction_set_after_the_exam_started_refuses_the_next_page(
+    client, enrolment, timed_quiz
+):
+    """The learning actions skip the restriction lookup for pages without restrictions; a
+    restriction added meanwhile (in the Wagtail admin) counts from the next request on."""
+    client.force_login(enrolment.user)
+    attempt = start_attempt(client, timed_quiz)
+    ids = [child.id for child in timed_quiz.questions]
+    right = answers_for(timed_quiz, correct=True)
+    url = reverse("learning_quiz_page", args=[attempt.pk])
+    assert client.post(url, page_form(right, ids[:2], page=1, target=2)).status_code == 302
+    restriction = PageViewRestriction.objects.create(
+        page=enrolment.course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Nur Prüfungsamt"))
+    assert client.post(url, page_form(right, ids[2:4], page=2, target=3)).status_code == 404
+    assert set(QuizAttempt.objects.get().answers) == set(ids[:2])
