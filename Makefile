@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-login worker clean
+.PHONY: run test install peers messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-login worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,16 @@ run: messages
 	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
 	SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
+## The ralph learning record store the xAPI tests forward statements to (its own virtualenv).
+.peers/ralph/.installed: tests/peers/ralph-requirements.txt
+	$(PYTHON) -m venv .peers/ralph
+	.peers/ralph/bin/pip install --quiet -r tests/peers/ralph-requirements.txt
+	touch $@
+
+peers: .peers/ralph/.installed
+
 ## Run the whole test suite (browser tests skip when chromium is absent; SAML needs xmlsec1).
-test: messages
+test: messages peers
 	@command -v xmlsec1 >/dev/null || { echo "Installing xmlsec1 (SAML signatures)…"; apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null; }
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 

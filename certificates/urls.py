@@ -9,6 +9,11 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="certificate_verify"),
     path("zertifikate/", views.certificate_list, name="certificate_list"),
     path("zertifikate/jwks.json", views.jwks, name="certificate_jwks"),
+    path(".well-known/jwks.json", views.jwks, name="well_known_jwks"),
+    path("zertifikate/schluessel/<str:kid>", views.signing_key, name="certificate_key"),
+    path("zertifikate/aussteller", views.issuer, name="certificate_issuer"),
+    path("zertifikate/kurse/<int:course_id>", views.achievement, name="certificate_achievement"),
+    path("zertifikate/status/<int:number>", views.status_list, name="certificate_status_list"),
     path("zertifikate/<int:pk>/pdf/", views.certificate_download, name="certificate_download"),
     path("zertifikate/<int:pk>/badge/", views.certificate_badge, name="certificate_badge"),
     path(

@@ -32,7 +32,7 @@ from lms.models import Organisation
 from lms.security.ratelimit import rate_limit_exceeded
 from lms.selectors import organisations_visible_to
 
-from . import selectors, services
+from . import badges, selectors, services
 from .archive import zip_archive_chunks
 from .badges import open_badge_credential, open_badge_jwt, platform_jwk
 from .codes import canonical_verification_code
@@ -164,6 +164,51 @@ def certificate_badge(request: HttpRequest, pk: int) -> HttpResponse:
 def jwks(request: HttpRequest) -> JsonResponse:
     """The public key that verifies the Open Badge credentials (JWK Set)."""
     return JsonResponse({"keys": [platform_jwk()]})
+
+
+@require_GET
+def signing_key(request: HttpRequest, kid: str) -> JsonResponse:
+    """The key a badge's ``kid`` names, as a JWK (OB 3.0: the kid dereferences to a JWK)."""
+    jwk = platform_jwk()
+    if kid != jwk["kid"]:
+        raise Http404
+    return JsonResponse(jwk)
+
+
+@require_GET
+def issuer(request: HttpRequest) -> JsonResponse:
+    """The Open Badges issuer profile."""
+    return JsonResponse(badges.issuer_profile(), content_type="application/ld+json")
+
+
+@require_GET
+def achievement(request: HttpRequest, course_id: int) -> JsonResponse:
+    """A course as the Open Badges achievement its certificates attest."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    return JsonResponse(
+        {
+            "@context": badges.OB_CONTEXT,
+            **badges.achievement(
+                course_id=course.pk,
+                name=course.title,
+                description=course.teaser,
+                issuer_name=settings.CERTIFICATE_ISSUER_NAME,
+            ),
+        },
+        content_type="application/ld+json",
+    )
+
+
+@require_GET
+def status_list(request: HttpRequest, number: int) -> HttpResponse:
+    """A revocation list (W3C Bitstring Status List) as a signed VC-JWT. Not cached by
+    browsers or proxies: a revocation counts from the next check on."""
+    last = Certificate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if number > last // badges.STATUS_LIST_BITS:
+        raise Http404
+    response = HttpResponse(badges.status_list_jwt(number), content_type="application/vc+jwt")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

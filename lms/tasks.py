@@ -130,6 +130,18 @@ def quiz_attempts_close_expired_task() -> int:
     return quiz_attempts_close_expired()
 
 
+@shared_task(name="lms.lrs_forward")
+def lrs_forward_task() -> dict:
+    """Send the learning record to the configured record stores (idempotent: a statement a
+    store accepted is never sent there again). Queues itself again while a backlog remains."""
+    from .services.lrs import lrs_backlog_waiting, lrs_forward_all
+
+    sent = lrs_forward_all()
+    if any(sent.values()) and lrs_backlog_waiting():
+        lrs_forward_task.apply_async(countdown=1)
+    return sent
+
+
 @shared_task(name="lms.people_sync_check")
 def people_sync_check_task(sync_id: int) -> str:
     """Compare an uploaded HR export with the platform (idempotent)."""

@@ -23,6 +23,7 @@ from .views import (
     people_sync,
     sso,
     statistics,
+    xapi,
 )
 
 account_patterns = [
@@ -146,6 +147,8 @@ urlpatterns = [
         legal.legal_page,
         name="legal_page",
     ),
+    path("xapi/activities/page/<int:page_id>", xapi.activity, name="xapi_activity"),
+    path("xapi/extensions/<slug:name>", xapi.extension, name="xapi_extension"),
     path("organisationen/", views.organisation_list, name="organisation_list"),
     path("organisationen/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("django-admin/", admin.site.urls),

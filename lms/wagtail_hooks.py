@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import CoursePage, LessonPage, QuizPage
 
-from .models import AccessibilityFeedback, IdentityProvider
+from .models import AccessibilityFeedback, IdentityProvider, LrsEndpoint
 from .services.access import learning_access_denied
 from .views import learning
 
@@ -59,3 +59,17 @@ class IdentityProviderViewSet(SnippetViewSet):
 
 
 register_snippet(IdentityProviderViewSet)
+
+
+class LrsEndpointViewSet(SnippetViewSet):
+    """Learning record stores the learning record is forwarded to (docs/betrieb.md, xAPI)."""
+
+    model = LrsEndpoint
+    icon = "upload"
+    menu_label = _("Learning record stores")
+    add_to_settings_menu = True
+    list_display = ["name", "url", "is_active", "last_delivered_at", "failures", "last_error"]
+    list_filter = ["is_active"]
+
+
+register_snippet(LrsEndpointViewSet)

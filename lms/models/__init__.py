@@ -24,6 +24,7 @@ from .learning import (
     QuizAttempt,
 )
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
+from .lrs import LrsDelivery, LrsEndpoint
 from .names import NameChangeRequest
 from .people_sync import PeopleSync, PeopleSyncMapping, PeopleSyncRow
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
@@ -51,6 +52,8 @@ __all__ = [
     "JobProfile",
     "LearningStatement",
     "LessonProgress",
+    "LrsDelivery",
+    "LrsEndpoint",
     "MatrixExport",
     "Membership",
     "NameChangeRequest",

@@ -5,6 +5,8 @@ learner did even when a trainer later edits or deletes a lesson (``SET_NULL`` pl
 title). Completion is decided by ``lms.services.learning`` only.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,6 +41,9 @@ class Enrolment(models.Model):
     cycle = models.PositiveSmallIntegerField(
         _("Cycle"), default=1, help_text=_("Counts recertifications of the same course.")
     )
+    # xAPI ``context.registration``: one UUID per enrolment cycle, so a learning record store
+    # can tell a recertification's statements from the first run's.
+    registration = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(
         _("Enrolled via"), max_length=12, choices=Source.choices, default=Source.SELF
     )
@@ -167,15 +172,20 @@ class QuizAttempt(models.Model):
 
 
 class LearningStatement(models.Model):
-    """An append-only, xAPI-shaped record of a learning event (actor, verb, object, result),
-    ready to be forwarded to a Learning Record Store."""
+    """An append-only xAPI 1.0.3 record of a learning event (actor, verb, object, result),
+    forwarded to the learning record stores configured as ``LrsEndpoint``.
 
+    ``statement_id`` is the statement's xAPI ``id``: fixed when the row is written, so sending
+    it again after an outage is harmless (a record store keeps one statement per id)."""
+
+    statement_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     verb = models.URLField(max_length=200)
     object_id = models.URLField(max_length=500)
     object_name = models.CharField(max_length=255)
+    object_type = models.URLField(max_length=200, blank=True)
     result = models.JSONField(default=dict, blank=True)
     context = models.JSONField(default=dict, blank=True)
     timestamp = models.DateTimeField(default=timezone.now, db_index=True)
@@ -197,26 +207,10 @@ class LearningStatement(models.Model):
         raise ValidationError("Learning record statements are append-only.")
 
     def as_xapi(self) -> dict:
-        """The statement in xAPI 1.0.3 JSON form."""
-        statement = {
-            "id": f"urn:kommunal-campus:statement:{self.pk}",
-            "actor": {
-                "objectType": "Agent",
-                "account": {"homePage": settings.SITE_URL, "name": str(self.actor_id)},
-            },
-            "verb": {"id": self.verb, "display": {"de-DE": self.verb.rsplit("/", 1)[-1]}},
-            "object": {
-                "objectType": "Activity",
-                "id": self.object_id,
-                "definition": {"name": {"de-DE": self.object_name}},
-            },
-            "timestamp": self.timestamp.isoformat(),
-        }
-        if self.result:
-            statement["result"] = self.result
-        if self.context:
-            statement["context"] = self.context
-        return statement
+        """The statement in xAPI 1.0.3 JSON form (``lms.xapi`` builds it)."""
+        from ..xapi import statement_json
+
+        return statement_json(self)
 
 
 class ExamTimeExtension(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from courses.models import CoursePage
 
+from .. import xapi
 from ..models import (
     Assignment,
     AuditEvent,
@@ -72,10 +73,10 @@ def _enrolment_assign(*, user, course, due_date, assignment) -> Enrolment:
             assignment=assignment,
         )
         statement_record(
-            actor=user,
+            enrolment=enrolment,
             verb="registered",
             page=course,
-            context={"extensions": {"https://kommunal-campus.de/xapi/assigned": True}},
+            extensions={xapi.extension_iri("assigned"): True},
         )
         return enrolment
     if enrolment.status == Enrolment.Status.COMPLETED:

@@ -22,6 +22,7 @@ from courses.models import CoursePage, LessonPage, QuizPage
 from courses.quiz import draw_question_ids, grade, present_questions
 from courses.selectors import course_content_revision, course_requirements
 
+from .. import xapi
 from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
 from .access import _view_restrictions, learning_access_denied
 from .exam_time import attempt_deadline, attempt_time_is_up
@@ -33,8 +34,6 @@ enrolment_completed = Signal()
 
 HEARTBEAT_CAP_SECONDS = 60
 HEARTBEAT_GAP_SECONDS = 120
-
-VERB = "http://adlnet.gov/expapi/verbs/"
 
 
 class LearningError(Exception):
@@ -71,24 +70,38 @@ class CompletionRuleNotMet(LearningError):
     status = 409
 
 
-def _activity_id(page: Page) -> str:
-    return f"{settings.SITE_URL}/xapi/activities/page/{page.pk}"
-
-
-def statement_record(*, actor: User, verb: str, page: Page, result=None, context=None):
-    """Append one xAPI-shaped statement to the learning record."""
+def statement_record(
+    *, enrolment: Enrolment, verb: str, page: Page, result=None, extensions=None
+) -> LearningStatement:
+    """Append one xAPI statement to the learning record (forwarded to the configured record
+    stores by ``lms.services.lrs``). The enrolment gives the actor and the registration (one
+    per cycle); a lesson's or quiz's course is its parent activity."""
+    context = {
+        "registration": str(enrolment.registration),
+        "platform": "Kommunal-Campus",
+        "language": "de-DE",
+    }
+    if page.pk != enrolment.course_id:
+        context["contextActivities"] = {
+            "parent": [
+                {
+                    "id": xapi.activity_id(enrolment.course_id),
+                    "objectType": "Activity",
+                    "definition": {"type": xapi.activity_type_iri("course")},
+                }
+            ]
+        }
+    if extensions:
+        context["extensions"] = extensions
     return LearningStatement.objects.create(
-        actor=actor,
-        verb=VERB + verb,
-        object_id=_activity_id(page),
+        actor_id=enrolment.user_id,
+        verb=xapi.verb_iri(verb),
+        object_id=xapi.activity_id(page.pk),
         object_name=page.title[:255],
+        object_type=xapi.activity_type_iri(xapi.activity_kind(page)),
         result=result or {},
-        context=context or {},
+        context=context,
     )
-
-
-def _course_context(enrolment: Enrolment) -> dict:
-    return {"contextActivities": {"parent": [{"id": _activity_id(enrolment.course)}]}}
 
 
 @transaction.atomic
@@ -109,13 +122,13 @@ def enrolment_create(
                 )
         except IntegrityError:  # a parallel request enrolled first
             return Enrolment.objects.get(user=user, course=course, cycle=1)
-        statement_record(actor=user, verb="registered", page=course)
+        statement_record(enrolment=enrolment, verb="registered", page=course)
         qualification_status_refresh(user_ids=[user.pk], course_ids=[course.pk])
         return enrolment
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         enrolment.status = Enrolment.Status.ACTIVE
         enrolment.save(update_fields=["status"])
-        statement_record(actor=user, verb="registered", page=course)
+        statement_record(enrolment=enrolment, verb="registered", page=course)
         qualification_status_refresh(user_ids=[user.pk], course_ids=[course.pk])
     return enrolment
 
@@ -137,7 +150,7 @@ def enrolment_next_cycle(*, enrolment: Enrolment) -> Enrolment:
         return Enrolment.objects.get(
             user=enrolment.user, course=enrolment.course, cycle=enrolment.cycle + 1
         )
-    statement_record(actor=enrolment.user, verb="registered", page=enrolment.course)
+    statement_record(enrolment=following, verb="registered", page=enrolment.course)
     qualification_status_refresh(user_ids=[enrolment.user_id], course_ids=[enrolment.course_id])
     return following
 
@@ -152,7 +165,7 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
         raise LearningError("assigned courses cannot be left")
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.save(update_fields=["status"])
-    statement_record(actor=enrolment.user, verb="exited", page=enrolment.course)
+    statement_record(enrolment=enrolment, verb="exited", page=enrolment.course)
     qualification_status_refresh(user_ids=[enrolment.user_id], course_ids=[enrolment.course_id])
     return enrolment
 
@@ -191,12 +204,7 @@ def lesson_open(*, enrolment: Enrolment, lesson: Page) -> LessonProgress:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_page=lesson)
         enrolment.last_page_id = lesson.pk
     if created:
-        statement_record(
-            actor=enrolment.user,
-            verb="experienced",
-            page=lesson,
-            context=_course_context(enrolment),
-        )
+        statement_record(enrolment=enrolment, verb="experienced", page=lesson)
     return progress
 
 
@@ -242,10 +250,13 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Page) -> LessonProgress:
         if updated:
             progress.refresh_from_db()
             statement_record(
-                actor=enrolment.user,
+                enrolment=enrolment,
                 verb="completed",
                 page=lesson,
-                context=_course_context(enrolment),
+                result={
+                    "completion": True,
+                    "duration": xapi.iso_duration(progress.active_seconds),
+                },
             )
             if not enrolment_try_complete(enrolment=enrolment):  # completion refreshes itself
                 qualification_status_refresh(
@@ -400,16 +411,18 @@ def quiz_attempt_submit(
         "min": 0,
         "max": 100,
     }
-    context = _course_context(enrolment)
+    duration = xapi.iso_duration((attempt.submitted_at - attempt.started_at).total_seconds())
     statement_record(
-        actor=enrolment.user, verb="attempted", page=quiz, result={"score": score}, context=context
+        enrolment=enrolment,
+        verb="attempted",
+        page=quiz,
+        result={"score": score, "duration": duration},
     )
     statement_record(
-        actor=enrolment.user,
+        enrolment=enrolment,
         verb="passed" if passed else "failed",
         page=quiz,
-        result={"score": score, "success": passed, "completion": True},
-        context=context,
+        result={"score": score, "success": passed, "completion": True, "duration": duration},
     )
     if passed:
         enrolment_try_complete(enrolment=enrolment)
@@ -491,6 +504,6 @@ def enrolment_complete(*, enrolment: Enrolment) -> bool:
         return False
     enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
     enrolment.content_revision = revision
-    statement_record(actor=enrolment.user, verb="completed", page=enrolment.course)
+    statement_record(enrolment=enrolment, verb="completed", page=enrolment.course)
     enrolment_completed.send(sender=Enrolment, enrolment=enrolment)
     return True

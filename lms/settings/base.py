@@ -290,6 +290,8 @@ EXPORT_STUCK_MINUTES = 60
 PEOPLE_SYNC_LEAVER_GUARD = float(os.environ.get("PEOPLE_SYNC_LEAVER_GUARD", "0.1"))
 # Timed quizzes: answers arriving this long after the deadline still count (network, a click).
 QUIZ_DEADLINE_GRACE_SECONDS = int(os.environ.get("QUIZ_DEADLINE_GRACE_SECONDS", "30"))
+# Forwarding the learning record to external xAPI stores (lms/services/lrs.py).
+LRS_TIMEOUT_SECONDS = int(os.environ.get("LRS_TIMEOUT_SECONDS", "20"))
 
 CELERY_BEAT_SCHEDULE = {
     "reminders-send-due": {
@@ -331,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
     "quiz-attempts-close-expired": {
         "task": "lms.quiz_attempts_close_expired",
         "schedule": 300.0,  # timed attempts left open: graded with the answers saved in time
+    },
+    "lrs-forward": {
+        "task": "lms.lrs_forward",
+        "schedule": 60.0,  # the learning record reaches the record stores within a minute
     },
     "certificates-expiry-reminders": {
         "task": "certificates.expiry_reminders",

@@ -54,7 +54,7 @@ def test_open_badge_jwt_verifies_with_published_key(client, issued, learner_a):
     header = json.loads(_b64decode(header_b64))
     payload = json.loads(_b64decode(payload_b64))
     jwk = client.get(reverse("certificate_jwks")).json()["keys"][0]
-    assert header["alg"] == "RS256" and header["kid"] == jwk["kid"]
+    assert header["alg"] == "RS256" and header["kid"].endswith("/" + jwk["kid"])
     public = rsa.RSAPublicNumbers(
         int.from_bytes(_b64decode(jwk["e"]), "big"), int.from_bytes(_b64decode(jwk["n"]), "big")
     ).public_key()
@@ -64,7 +64,7 @@ def test_open_badge_jwt_verifies_with_published_key(client, issued, learner_a):
         padding.PKCS1v15(),
         hashes.SHA256(),
     )
-    credential = payload["vc"]
+    credential = payload  # the payload is the credential (OB 3.0 § 8.2, VCDM 2.0)
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Vergabe kompakt"
     assert credential["id"] == issued.verify_url
