@@ -68,6 +68,7 @@ def prepare(count: int) -> list[int]:
     from django.utils import timezone
 
     from courses.models import CoursePage
+    from lms.dates import qualification_valid_until
     from lms.models import Enrolment, User
 
     call_command("migrate", verbosity=0)
@@ -90,7 +91,15 @@ def prepare(count: int) -> list[int]:
     now = timezone.now()
     enrolments = Enrolment.objects.bulk_create(
         [
-            Enrolment(user=user, course=course, status="completed", completed_at=now)
+            Enrolment(
+                user=user,
+                course=course,
+                status="completed",
+                completed_at=now,
+                valid_until=qualification_valid_until(
+                    timezone.localdate(now), course.certificate_validity_months
+                ),
+            )
             for user in users
         ],
         batch_size=2000,

@@ -195,8 +195,10 @@ def build_courses(rng: random.Random):
 def generate(people: int, seed: int = 20261126) -> dict:
     """The city, its people, job profiles, enrolments and progress; returns what to measure."""
     from django.db import connection
+    from django.utils import timezone
 
     from lms import services
+    from lms.dates import qualification_valid_until
     from lms.models import (
         Enrolment,
         JobProfile,
@@ -222,6 +224,7 @@ def generate(people: int, seed: int = 20261126) -> dict:
         profile.required_courses.set(rng.sample(courses, rng.randint(3, 8)))
         profiles.append(profile)
     required_of = {p.pk: [c.pk for c in p.required_courses.all()] for p in profiles}
+    validity = {course.pk: course.certificate_validity_months for course in courses}
     print(f"  units, courses, profiles: {time.monotonic() - started:.1f} s", flush=True)
 
     first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
@@ -308,9 +311,13 @@ def generate(people: int, seed: int = 20261126) -> dict:
             else:
                 status = "withdrawn"
                 done = rng.randint(0, 2)
-            enrolment_rows.append(
-                (enrolment_id, user_id, course_id, 1, source, status, due, enrolled, completed)
+            until = (
+                qualification_valid_until(timezone.localdate(completed), validity[course_id])
+                if completed
+                else None
             )
+            row = (enrolment_id, user_id, course_id, 1, source, status, due, enrolled, completed)
+            enrolment_rows.append((*row, until))
             for lesson_id, title in lessons[course_id][:done]:
                 progress_rows.append(
                     (
@@ -335,6 +342,7 @@ def generate(people: int, seed: int = 20261126) -> dict:
             "due_date",
             "enrolled_at",
             "completed_at",
+            "valid_until",
         ],
         enrolment_rows,
     )

@@ -8,7 +8,6 @@ the mail, and a unique ``CertificateReminder`` row per threshold. Work that leav
 
 from __future__ import annotations
 
-import calendar
 import functools
 import hashlib
 import logging
@@ -26,6 +25,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from courses.models import CoursePage, ModulePage
+from lms.dates import qualification_valid_until
 from lms.models import AuditEvent, Enrolment, Organisation, User
 from lms.selectors.organisations import hr_contacts_of, unit_paths_of
 from lms.services.audit import audit_record
@@ -60,13 +60,6 @@ class CertificateError(Exception):
 
 
 # --- Issue ---------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the month's end (31 Jan + 1 = 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 DEFAULT_TEMPLATE = {
@@ -141,6 +134,10 @@ def _snapshot_fields(enrolment: Enrolment, template: CertificateTemplate) -> dic
         ModulePage.objects.live().child_of(course).order_by("path").values_list("title", flat=True)
     )
     validity = course.certificate_validity_months
+    if enrolment.completed_at:  # the date fixed at completion, the one HR sees
+        valid_until = enrolment.valid_until
+    else:
+        valid_until = qualification_valid_until(issued_on, validity)
     return {
         "learner_name": enrolment.user.certificate_name,  # never a self-chosen name
         "course_title": course.title,
@@ -148,7 +145,7 @@ def _snapshot_fields(enrolment: Enrolment, template: CertificateTemplate) -> dic
         "modules": modules,
         "hours": (Decimal(course.duration_minutes) / 60).quantize(Decimal("0.01")),
         "issued_on": issued_on,
-        "valid_until": add_months(issued_on, validity) if validity else None,
+        "valid_until": valid_until,
         "issuer_name": template.issuer_name,
         "signatory_name": template.signatory_name,
         "signatory_role": template.signatory_role,

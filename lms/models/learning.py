@@ -61,6 +61,9 @@ class Enrolment(models.Model):
     )
     enrolled_at = models.DateTimeField(_("Enrolled at"), default=timezone.now)
     completed_at = models.DateTimeField(_("Completed at"), null=True, blank=True)
+    # Fixed once at completion from the course's validity (lms.dates): the certificate, the HR
+    # matrix, exports and reminders all read this date.
+    valid_until = models.DateField(_("Valid until"), null=True, blank=True)
     # The last learning heartbeat from any lesson of this enrolment: active time is counted
     # on the wall clock of the enrolment, so parallel tabs or lessons never add up.
     last_heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -93,6 +96,20 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course_id} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        """A completed enrolment written directly (demo data, imports) gets its validity by the
+        same rule as one completed by learning (``enrolment_complete``)."""
+        if self.status == self.Status.COMPLETED and self.completed_at and self.valid_until is None:
+            self.valid_until = self.qualification_valid_until()
+        super().save(*args, **kwargs)
+
+    def qualification_valid_until(self):
+        from ..dates import qualification_valid_until
+
+        return qualification_valid_until(
+            timezone.localdate(self.completed_at), self.course.certificate_validity_months
+        )
 
 
 class LessonProgress(models.Model):

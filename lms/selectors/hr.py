@@ -9,7 +9,6 @@ and its sub-units in a fixed number of queries per page, reading the stored stat
 cell rules defined here (``cell_for``, ``qualification_cells_live``).
 """
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, LessonPage
 
+from ..dates import add_months
 from ..models import (
     Enrolment,
     ExamTimeExtension,
@@ -69,19 +69,10 @@ STATUS_SYMBOLS = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def valid_until(enrolment: Enrolment) -> date | None:
-    """When a completed enrolment's qualification lapses (None: it does not)."""
-    months = enrolment.course.certificate_validity_months
-    if not enrolment.completed_at or not months:
-        return None
-    return add_months(timezone.localdate(enrolment.completed_at), months)
+    """When a completed enrolment's qualification lapses (None: it does not): the date fixed
+    at completion (``lms.dates``), the same the certificate prints."""
+    return enrolment.valid_until if enrolment.completed_at else None
 
 
 @dataclass
@@ -225,7 +216,17 @@ def qualification_cells_live(
     latest: dict[tuple[int, int], Enrolment] = {}
     for enrolment in (
         Enrolment.objects.filter(user_id__in=user_ids, **courses_of)
-        .only("id", "user_id", "course_id", "cycle", "status", "source", "due_date", "completed_at")
+        .only(
+            "id",
+            "user_id",
+            "course_id",
+            "cycle",
+            "status",
+            "source",
+            "due_date",
+            "completed_at",
+            "valid_until",
+        )
         .order_by("user_id", "course_id", "cycle")
     ):
         latest[(enrolment.user_id, enrolment.course_id)] = enrolment  # latest cycle wins

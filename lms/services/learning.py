@@ -23,6 +23,7 @@ from courses.quiz import draw_question_ids, grade, present_questions
 from courses.selectors import course_content_revision, course_requirements
 
 from .. import xapi
+from ..dates import qualification_valid_until
 from ..models import Enrolment, LearningStatement, LessonProgress, QuizAttempt, User
 from .access import _view_restrictions, learning_access_denied
 from .exam_time import attempt_deadline, attempt_time_is_up
@@ -497,13 +498,19 @@ def enrolment_complete(*, enrolment: Enrolment) -> bool:
     _check_access(enrolment, enrolment.course)  # no certificate for a private course
     revision = course_content_revision(enrolment.course)
     now = timezone.now()
+    valid_until = qualification_valid_until(
+        timezone.localdate(now), enrolment.course.certificate_validity_months
+    )
     updated = Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.ACTIVE).update(
-        status=Enrolment.Status.COMPLETED, completed_at=now, content_revision=revision
+        status=Enrolment.Status.COMPLETED,
+        completed_at=now,
+        content_revision=revision,
+        valid_until=valid_until,
     )
     if not updated:
         return False
     enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
-    enrolment.content_revision = revision
+    enrolment.content_revision, enrolment.valid_until = revision, valid_until
     statement_record(enrolment=enrolment, verb="completed", page=enrolment.course)
     enrolment_completed.send(sender=Enrolment, enrolment=enrolment)
     return True

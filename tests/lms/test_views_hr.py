@@ -11,6 +11,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from lms import services
+from lms.dates import add_months
 from lms.models import (
     Enrolment,
     ExternalQualification,
@@ -19,7 +20,7 @@ from lms.models import (
     NameChangeRequest,
     PeopleSync,
 )
-from lms.selectors.hr import add_months, cell_for, qualification_matrix
+from lms.selectors.hr import cell_for, qualification_matrix
 from lms.services.hr import assignment_create
 from tests.factories import make_member
 
@@ -200,15 +201,16 @@ def test_learner_cannot_open_matrix(client, learner_a, gemeinde_a):
 def test_cell_statuses(enrolment):
     """Held, expiring, expired, overdue, in progress and not started are told apart."""
     today = date(2026, 11, 26)
-    course = enrolment.course
-    course.certificate_validity_months = 12
     enrolment.status = Enrolment.Status.COMPLETED
     enrolment.completed_at = timezone.make_aware(timezone.datetime(2026, 6, 1, 12))
+    enrolment.valid_until = date(2027, 6, 1)  # fixed at completion (lms.dates)
     assert cell_for(enrolment, required=True, percent=100, today=today).status == "held"
-    enrolment.completed_at = timezone.make_aware(timezone.datetime(2026, 1, 10, 12))
+    enrolment.valid_until = date(2027, 1, 10)
     assert cell_for(enrolment, required=True, percent=100, today=today).status == "expiring"
-    enrolment.completed_at = timezone.make_aware(timezone.datetime(2025, 1, 10, 12))
+    enrolment.valid_until = date(2026, 1, 10)
     assert cell_for(enrolment, required=True, percent=100, today=today).status == "expired"
+    enrolment.valid_until = None  # a course without expiry
+    assert cell_for(enrolment, required=True, percent=100, today=today).status == "held"
     enrolment.status, enrolment.due_date = Enrolment.Status.ACTIVE, date(2026, 11, 1)
     assert cell_for(enrolment, required=True, percent=40, today=today).status == "overdue"
     enrolment.due_date = None

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms import services
+from lms.dates import add_months
 from lms.models import Enrolment, User
-from lms.selectors.hr import add_months, hr_dashboard
+from lms.selectors.hr import hr_dashboard
 from lms.services.hr import enrolment_assign
 from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import make_member, make_organisation
