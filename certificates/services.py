@@ -31,6 +31,8 @@ from lms.selectors.organisations import hr_contacts_of, unit_paths_of
 from lms.services.audit import audit_record
 from lms.services.learning import enrolment_next_cycle
 from lms.services.names import name_set_from_source
+from lms.services.notifications import Kind as NoticeKind
+from lms.services.notifications import notify
 from lms.services.stored_files import stored_files_delete_after_commit
 
 from .codes import new_verification_code
@@ -466,6 +468,12 @@ def certificate_mail_message(certificate: Certificate) -> tuple[str, str]:
     return f"Ihr Zertifikat: {certificate.course_title}", body
 
 
+def certificate_list_path() -> str:
+    from django.urls import reverse
+
+    return reverse("certificate_list")
+
+
 def certificate_mail(*, certificate_id: int) -> bool:
     """Mail the learner the link to the certificate, at most once.
 
@@ -479,6 +487,15 @@ def certificate_mail(*, certificate_id: int) -> bool:
         return False
     certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
     subject, body = certificate_mail_message(certificate)
+    notified = notify(
+        user=certificate.user,
+        kind=NoticeKind.CERTIFICATE_ISSUED,
+        key=f"certificate:{certificate.pk}:issued",
+        subject=subject,
+        url=certificate_list_path(),
+    )
+    if not notified.mail_now:
+        return False  # the person reads it in the app (or in their summary mail)
     try:
         send_mail(subject, body, None, [certificate.user.email])
     except Exception:
@@ -609,25 +626,35 @@ def certificate_reminders_send(*, today: date | None = None) -> int:
         try:
             with transaction.atomic():
                 CertificateReminder.objects.create(certificate=certificate, kind=kind)
-                _send_reminder(certificate)
+                _send_reminder(certificate, kind)
         except IntegrityError:  # another beat run sent it
             continue
         sent += 1
     return sent
 
 
-def _send_reminder(certificate: Certificate) -> None:
+def _send_reminder(certificate: Certificate, kind: str) -> None:
     until = format_date_de(certificate.valid_until)
-    course_url = settings.SITE_URL + (certificate.course.url if certificate.course else "/")
-    send_mail(
-        f"Zertifikat läuft ab: {certificate.course_title}",
-        f"Guten Tag {certificate.learner_name},\n\n"
-        f"Ihr Zertifikat {certificate.serial} für „{certificate.course_title}“ ist gültig bis "
-        f"{until}. Sie können die Rezertifizierung jetzt starten: {course_url}\n\n"
-        f"Ihr Kommunal-Campus",
-        None,
-        [certificate.user.email],
+    course_path = certificate.course.url if certificate.course else "/"
+    subject = f"Zertifikat läuft ab: {certificate.course_title}"
+    notified = notify(
+        user=certificate.user,
+        kind=NoticeKind.CERTIFICATE_EXPIRING,
+        key=f"certificate:{certificate.pk}:expiring:{kind}",
+        subject=subject,
+        text=f"Gültig bis {until}. Sie können die Rezertifizierung jetzt starten.",
+        url=course_path,
     )
+    if notified.mail_now:
+        send_mail(
+            subject,
+            f"Guten Tag {certificate.learner_name},\n\n"
+            f"Ihr Zertifikat {certificate.serial} für „{certificate.course_title}“ ist gültig "
+            f"bis {until}. Sie können die Rezertifizierung jetzt starten: "
+            f"{settings.SITE_URL}{course_path}\n\nIhr Kommunal-Campus",
+            None,
+            [certificate.user.email],
+        )
     hr = [person.email for person in hr_contacts_of(certificate.user)]
     if hr:
         send_mail(

@@ -1,10 +1,14 @@
 """A recorded legal change tells the trainers of the lessons it flags (after the commit, when
-the change's acts are saved too)."""
+the change's acts are saved too); a review requested or decided lands in the notifications of
+the reviewers or of the author."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 from wagtail.models import Revision
+from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
 from .models import LegalActChange
 
@@ -44,3 +48,64 @@ def review_restarts_on_new_revision(sender, instance, created, **kwargs):
     if restarted is not None and restarted.revision_id != instance.pk:
         restarted.revision = instance
         restarted.save(update_fields=["revision"])
+
+
+def _review_notify(user, *, key: str, subject: str, page) -> None:
+    from django.urls import reverse
+
+    from lms.models import Notification
+    from lms.services.notifications import notify
+
+    notify(  # Wagtail mails the moderators itself; this is the notice in the app
+        user=user,
+        kind=Notification.Kind.REVIEW,
+        key=key,
+        subject=subject,
+        url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+    )
+
+
+@receiver(task_submitted, dispatch_uid="review_requested_notify")
+def review_requested(sender, instance, user=None, **kwargs):
+    """The second trainers who may approve see the request in their notifications."""
+    task = instance.task.specific
+    page = instance.workflow_state.content_object
+    groups = getattr(task, "groups", None)
+    if groups is None or not hasattr(page, "pk"):
+        return
+    reviewers = (
+        get_user_model()
+        .objects.filter(groups__in=groups.all(), is_active=True)
+        .exclude(pk=getattr(user, "pk", None))
+        .distinct()
+    )
+    for reviewer in reviewers:
+        _review_notify(
+            reviewer,
+            key=f"review:{instance.pk}:requested",
+            subject=_("Review requested: “%(title)s”") % {"title": page.title},
+            page=page,
+        )
+
+
+def _review_decided(workflow_state, subject: str, outcome: str) -> None:
+    requester = workflow_state.requested_by
+    page = workflow_state.content_object
+    if requester is None or not hasattr(page, "pk"):
+        return
+    _review_notify(
+        requester,
+        key=f"review:{workflow_state.pk}:{outcome}",
+        subject=subject % {"title": page.title},
+        page=page,
+    )
+
+
+@receiver(workflow_approved, dispatch_uid="review_approved_notify")
+def review_approved(sender, instance, user=None, **kwargs):
+    _review_decided(instance, _("Review approved and published: “%(title)s”"), "approved")
+
+
+@receiver(workflow_rejected, dispatch_uid="review_rejected_notify")
+def review_rejected(sender, instance, user=None, **kwargs):
+    _review_decided(instance, _("Changes requested in the review: “%(title)s”"), "rejected")

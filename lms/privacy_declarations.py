@@ -134,6 +134,20 @@ declare(
     ),
     D("lms.DigestSent", "user", E.DELETE, "Mail bookkeeping.", export=("week", "sent_at")),
     D(
+        "lms.Notification",
+        "user",
+        E.DELETE,
+        "What the platform told the person (notification centre).",
+        export=("kind", "subject", "text", "url", "created_at", "read_at", "mailed_at"),
+    ),
+    D(
+        "lms.NotificationPreference",
+        "user",
+        E.DELETE,
+        "How the person wants to be notified.",
+        export=("kind", "delivery"),
+    ),
+    D(
         "lms.ExternalQualification",
         "user",
         E.DELETE,

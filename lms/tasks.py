@@ -130,6 +130,14 @@ def quiz_attempts_close_expired_task() -> int:
     return quiz_attempts_close_expired()
 
 
+@shared_task(name="lms.notification_digests_send")
+def notification_digests_send_task(frequency: str) -> int:
+    """The daily or weekly summary mail of notifications (each notification mailed once)."""
+    from .services.notifications import notification_digests_send
+
+    return notification_digests_send(frequency=frequency)
+
+
 @shared_task(name="lms.lrs_forward")
 def lrs_forward_task() -> dict:
     """Send the learning record to the configured record stores (idempotent: a statement a

@@ -20,6 +20,7 @@ from .views import (
     learning,
     legal,
     mfa,
+    notifications,
     people_sync,
     sso,
     statistics,
@@ -36,6 +37,16 @@ account_patterns = [
     path("anmelden/sso/<slug:slug>/saml/acs/", sso.saml_acs, name="saml_acs"),
     path("anmelden/sso/<slug:slug>/saml/fertig/<str:key>/", sso.saml_finish, name="saml_finish"),
     path("profil/", views.profile, name="profile"),
+    path("benachrichtigungen/", notifications.notification_list, name="notification_list"),
+    path("benachrichtigungen/glocke/", notifications.bell, name="notification_bell"),
+    path(
+        "benachrichtigungen/gelesen/", notifications.notifications_read, name="notifications_read"
+    ),
+    path(
+        "benachrichtigungen/einstellungen/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
     path("meine-daten.json", views.data_export, name="account_data_export"),
     path("zweiter-faktor/", mfa.verify, name="mfa_verify"),
     path("zweiter-faktor/einrichten/", mfa.setup, name="mfa_setup"),

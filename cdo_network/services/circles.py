@@ -9,12 +9,13 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
-from lms.models import User
+from lms.models import Notification, User
 
 from ..models import AbuseReport, CircleMembership, ExpertCircle, Post, PostAttachment, Thread
 from ..rendering import BERLIN, check_attachment
@@ -205,5 +206,11 @@ def circle_digests_send(*, day: dt.date) -> int:
             subject=gettext_noop("New posts in your expert circles"),
             template="cdo_network/mail/digest.txt",
             context={"user": user, "sections": sections, "day": day},
+            notice_kind=Notification.Kind.THREAD_REPLY,
+            url=(
+                reverse("circle_detail", args=[sections[0][0].slug])
+                if len(sections) == 1
+                else reverse("circle_list")
+            ),
         )
     return sent

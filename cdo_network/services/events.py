@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from lms.models import User
+from lms.models import Notification, User
 
 from ..models import EventPage, Registration
 from .notify import notification_send_once
@@ -110,6 +110,8 @@ def registration_promoted_notify(*, registration: Registration) -> bool:
         subject_params={"title": event.title},
         template="cdo_network/mail/promoted.txt",
         context={"registration": registration, "event": event},
+        notice_kind=Notification.Kind.WAITLIST_PROMOTED,
+        url=event.url,
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from lms.models import User
+from lms.services.notifications import notify
 
 from ..models import NotificationLog
 
@@ -28,10 +29,14 @@ def notification_send_once(
     template: str,
     context: dict,
     subject_params: dict | None = None,
+    notice_kind: str | None = None,
+    url: str = "",
 ) -> bool:
     """Send ``template`` to ``recipient`` unless (kind, recipient, key) was sent before.
 
-    ``subject`` is an untranslated message id (mark it with ``gettext_noop``).
+    ``subject`` is an untranslated message id (mark it with ``gettext_noop``). With
+    ``notice_kind`` the event also lands in the person's notification centre (linking to
+    ``url``), and the mail goes only if they want that kind by mail at once.
     """
     try:
         with transaction.atomic():
@@ -41,5 +46,11 @@ def notification_send_once(
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject_text = gettext(subject) % (subject_params or {})
         body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    if notice_kind:
+        notified = notify(
+            user=recipient, kind=notice_kind, key=f"{kind}:{key}", subject=subject_text, url=url
+        )
+        if not notified.mail_now:
+            return True
     send_mail(subject_text, body, None, [recipient.email])
     return True

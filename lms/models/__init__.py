@@ -26,6 +26,7 @@ from .learning import (
 from .legal import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
 from .lrs import LrsDelivery, LrsEndpoint
 from .names import NameChangeRequest
+from .notifications import Notification, NotificationPreference
 from .people_sync import PeopleSync, PeopleSyncMapping, PeopleSyncRow
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
@@ -57,6 +58,8 @@ __all__ = [
     "MatrixExport",
     "Membership",
     "NameChangeRequest",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",

@@ -23,6 +23,7 @@ from ..models import DigestSent, Enrolment, ExternalQualification, ReminderSent,
 from ..selectors import organisations_visible_to
 from ..selectors.hr import hr_dashboard
 from ..selectors.organisations import HR_CONTACT_ROLES
+from .notifications import Kind, notify
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,16 @@ def reminders_send_due(*, today: date | None = None) -> int:
                 "course": enrolment.course.title,
                 "date": enrolment.due_date.strftime("%d.%m.%Y"),
             }
+        notified = notify(
+            user=user,
+            kind=Kind.OVERDUE if kind == ReminderSent.Kind.OVERDUE else Kind.DUE_SOON,
+            key=f"enrolment:{enrolment.pk}:{kind}:{enrolment.due_date.isoformat()}",
+            subject=subject,
+            url=enrolment.course.url,
+        )
+        if not notified.mail_now:
+            continue  # in the app (or in the person's summary mail) only
+        with translation.override(user.preferred_language):
             message = _message(
                 user=user,
                 subject=subject,
@@ -159,6 +170,14 @@ def assigned_mails_send(*, today: date | None = None, assignment_id: int | None 
                 "course": enrolment.course.title,
                 "date": enrolment.due_date.strftime("%d.%m.%Y"),
             }
+        notify(  # mandatory: always by mail too
+            user=user,
+            kind=Kind.ASSIGNED,
+            key=f"enrolment:{enrolment.pk}:assigned",
+            subject=subject,
+            url=enrolment.course.url,
+        )
+        with translation.override(user.preferred_language):
             message = _message(
                 user=user,
                 subject=subject,

@@ -334,6 +334,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.quiz_attempts_close_expired",
         "schedule": 300.0,  # timed attempts left open: graded with the answers saved in time
     },
+    "notification-digests-daily": {
+        "task": "lms.notification_digests_send",
+        "schedule": crontab(hour=7, minute=15),
+        "args": ("daily",),
+    },
+    "notification-digests-weekly": {
+        "task": "lms.notification_digests_send",
+        "schedule": crontab(hour=7, minute=20, day_of_week="mon"),
+        "args": ("weekly",),
+    },
     "lrs-forward": {
         "task": "lms.lrs_forward",
         "schedule": 60.0,  # the learning record reaches the record stores within a minute

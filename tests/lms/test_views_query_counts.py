@@ -29,9 +29,11 @@ SIZES = [
 # the outline cache and the one-query enrolment look-up it was 23; with Wagtail's routing (two
 # queries per segment) 20. One more for the lesson's legal sources (a lesson that cites some adds
 # one for the changes recorded since its state date).
-LESSON_PAGE_QUERIES = 17  # incl. 2 for Wagtail page view restrictions
+# The page privacy lookup (Wagtail's ancestors and restrictions, 2) is skipped for pages below
+# no restricted page (the restricted paths are cached): 17 before.
+LESSON_PAGE_QUERIES = 15
 # Session, user, the lesson, the enrolment, the completion write (savepoints, progress row,
-# conditional UPDATE, learning record with its actor, completion check), then the outline
+# conditional UPDATE, learning record, completion check), then the outline
 # fingerprint and progress for the partial (htmx) or the next lesson's URL (plain POST).
 # Ten of them refresh the HR matrix's stored status of this (person, course) in the same
 # transaction (lock the person, required-by-profile, enrolments, external qualifications,
@@ -39,9 +41,10 @@ LESSON_PAGE_QUERIES = 17  # incl. 2 for Wagtail page view restrictions
 # changed status's counts; the count insert is skipped here, the learner has no unit):
 # 19/18 before ``QualificationStatus``, 27/26 before the units' counts. Two more for the page
 # privacy of the lesson and its course (Wagtail's ancestors and restrictions), checked for
-# every learning action (looked up once per request).
-MARK_DONE_HTMX_QUERIES = 31
-MARK_DONE_PLAIN_QUERIES = 30
+# every learning action, now only for pages below a restricted page (cached paths), and the
+# learning record writes its actor's id without loading the person: 31/30 before.
+MARK_DONE_HTMX_QUERIES = 28
+MARK_DONE_PLAIN_QUERIES = 27
 OUTLINE_MISS_QUERIES = 3
 
 
