@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install peers messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-login worker clean
+.PHONY: run test install peers messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-login worker clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,10 @@ bench-login: bench-extra messages bench-services
 ## progress rows generated with COPY (about 3 minutes), then the matrix page (first page,
 ## filtered), an employee record and the full CSV export through the real views with the HR
 ## user logged in. BENCH_ARGS="--people 5000 --runs 10" for a short run. Database hr_bench.
+## Notification centre (bench/notifications.py): 5,000 notifications of one person.
+bench-notifications: messages bench-services
+	$(BIN)/python bench/notifications.py $(BENCH_ARGS)
+
 bench-hr: messages bench-services
 	$(BIN)/python bench/hr_matrix.py $(BENCH_ARGS); status=$$?; \
 		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS hr_bench WITH (FORCE)' >/dev/null; exit $$status

@@ -208,9 +208,9 @@ def circle_digests_send(*, day: dt.date) -> int:
             context={"user": user, "sections": sections, "day": day},
             notice_kind=Notification.Kind.THREAD_REPLY,
             url=(
-                reverse("circle_detail", args=[sections[0][0].slug])
+                reverse("cdo_network:circle_detail", args=[sections[0][0].slug])
                 if len(sections) == 1
-                else reverse("circle_list")
+                else reverse("cdo_network:circle_list")
             ),
         )
     return sent

@@ -121,3 +121,22 @@ def test_nobody_who_authored_the_change_may_approve(client, trainers):
     client.force_login(reviewer)
     _approve(client, course, reviewer, task_state)
     assert _live_pass_mark(course) == 85
+
+
+def test_a_review_request_and_its_decision_reach_the_notifications(client, trainers):
+    """The other trainers see the request in their notification centre (not the author), and
+    the author sees the decision."""
+    from lms.models import Notification
+
+    course, author, reviewer, _co = trainers
+    _submit(course, author, pass_mark=80)
+    requested = Notification.objects.filter(kind=Notification.Kind.REVIEW)
+    assert reviewer.pk in set(requested.values_list("user_id", flat=True))
+    assert not requested.filter(user=author).exists()
+    notice = requested.get(user=reviewer)
+    assert course.title in notice.subject and f"/cms/pages/{course.pk}/edit/" == notice.url
+    task_state = CoursePage.objects.get(pk=course.pk).current_workflow_state.current_task_state
+    client.force_login(reviewer)
+    _approve(client, course, reviewer, task_state)
+    decided = Notification.objects.get(user=author, kind=Notification.Kind.REVIEW)
+    assert decided.subject.startswith("Prüfung bestanden und veröffentlicht")
