@@ -271,3 +271,18 @@ def test_a_restriction_set_after_the_exam_started_refuses_the_next_page(
     restriction.groups.add(Group.objects.create(name="Nur Prüfungsamt"))
     assert client.post(url, page_form(right, ids[2:4], page=2, target=3)).status_code == 404
     assert set(QuizAttempt.objects.get().answers) == set(ids[:2])
+
+
+def test_a_score_exactly_at_the_pass_mark_passes(client, enrolment):
+    """Three of four right at a pass mark of 75 % is a pass (and 2 of 4 is not)."""
+    quiz = quiz_of(enrolment.course)
+    quiz.pass_mark = 75
+    quiz.attempt_limit = 3
+    quiz.save_revision().publish()
+    right, wrong = answers_for(quiz, correct=True), answers_for(quiz, correct=False)
+    ids = [child.id for child in quiz.questions]
+    for correct_count, passed in ((2, False), (3, True)):
+        attempt = services.learning.quiz_attempt_start(enrolment=enrolment, quiz=quiz)
+        answers = {qid: (right if n < correct_count else wrong)[qid] for n, qid in enumerate(ids)}
+        submitted = services.learning.quiz_attempt_submit(attempt=attempt, answers=answers)
+        assert (submitted.score_percent, submitted.passed) == (correct_count * 25, passed)
