@@ -184,3 +184,40 @@ def qualification_status_rebuild(*, today: date | None = None) -> int:
     )
     unit_status_counts_recount()
     return changed
+
+
+def qualification_status_drift(*, today: date | None = None) -> dict:
+    """Stored cells that differ from the live computation (checks and tests): ``{(user,
+    course): (stored, live)}``, empty when the matrix is current. Compares everybody with a
+    stored row or a live cell; for small databases (tests, a spot check), not 40,000 people."""
+    today = today or timezone.localdate()
+    stored = {
+        (row[0], row[1]): tuple(row[2:])
+        for row in QualificationStatus.objects.values_list("user_id", "course_id", *FIELDS)
+    }
+    user_ids = (
+        {user_id for user_id, _course in stored}
+        | set(Enrolment.objects.values_list("user_id", flat=True))
+        | set(ExternalQualification.objects.values_list("user_id", flat=True))
+        | set(
+            User.objects.filter(memberships__job_profiles__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    live = {
+        key: (
+            item.cell.status,
+            item.required,
+            item.cell.valid_until,
+            item.cell.due_date,
+            item.cell.percent,
+            item.enrolment_id,
+        )
+        for key, item in qualification_cells_live(user_ids, today=today).items()
+    }
+    return {
+        key: (stored.get(key), live.get(key))
+        for key in set(stored) | set(live)
+        if stored.get(key) != live.get(key)
+    }

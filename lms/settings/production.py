@@ -1,7 +1,9 @@
 """Production: PostgreSQL, Redis (broker and cache), gunicorn behind a TLS-terminating proxy.
 
-Refuses to start without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL: a silent fallback to a
-development default would be a security hole.
+Refuses to start without SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL: a
+silent fallback to a development default would be a security hole, and without a broker every
+PDF, mail and export would quietly run inside the web request (``CELERY_EAGER=true`` allows
+that on purpose, for a single-process trial or the benchmarks).
 """
 
 import os
@@ -9,7 +11,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, CELERY_BROKER_URL, SECRET_KEY, env_bool
 
 DEBUG = False
 
@@ -19,6 +21,11 @@ if not os.environ.get("ALLOWED_HOSTS") or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set (PostgreSQL).")
+if not CELERY_BROKER_URL and not env_bool("CELERY_EAGER", False):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be set (Redis): without a broker, certificate PDFs, mails and "
+        "exports would run inside web requests. Set CELERY_EAGER=true only on purpose."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
