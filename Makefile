@@ -8,10 +8,10 @@ PORT ?= 8000
 
 .PHONY: run test install peers messages translations lint format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-login worker clean
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -64,17 +64,17 @@ format: install
 
 ## Certificate PDF benchmark (bench/pdf.py): ReportLab render, render + PAdES signature, and
 ## WeasyPrint as the reference. Installs the `bench` extra (pins in pyproject.toml, shared
-## dependencies held to requirements.lock) and Debian's pango/harfbuzz-subset that it needs.
+## dependencies held to requirements-dev.lock) and Debian's pango/harfbuzz-subset that it needs.
 bench-pdf: bench-extra
 	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
 		echo "Installing pango for WeasyPrint…"; apt-get update -qq && \
 		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
 	$(BIN)/python bench/pdf.py $(BENCH_ARGS)
 
-## The `bench` extra (pins in pyproject.toml, shared dependencies held to requirements.lock).
+## The `bench` extra (pins in pyproject.toml, shared dependencies held to requirements-dev.lock).
 bench-extra: install
 	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" > $(VENV)/bench-requirements.txt
-	$(BIN)/pip install --quiet -r $(VENV)/bench-requirements.txt -c requirements.lock
+	$(BIN)/pip install --quiet -r $(VENV)/bench-requirements.txt -c requirements-dev.lock
 
 ## The HTTP benchmarks need PostgreSQL and Redis on 127.0.0.1 (started here when installed
 ## but not running); each creates its own database and drops it afterwards.
