@@ -144,7 +144,9 @@ def test_erased_person_leaves_the_matrix(gemeinde_a, employee_a, course):
 def test_course_validity_published_refreshes_after_commit(
     gemeinde_a, employee_a, course, django_capture_on_commit_callbacks
 ):
-    """Publishing a course with a new validity updates held cells once the commit is done."""
+    """A new validity counts for completions from then on: a holder keeps the date fixed at
+    their completion (the one their certificate prints), as the matrix shows after the
+    publish's refresh."""
     enrolment = svc.enrolment_create(user=employee_a, course=course)
     for lesson in lessons_of(course):
         svc.lesson_complete(enrolment=enrolment, lesson=lesson)
@@ -156,7 +158,9 @@ def test_course_validity_published_refreshes_after_commit(
     course.certificate_validity_months = 1
     with django_capture_on_commit_callbacks(execute=True):
         course.save_revision().publish()
-    assert _cell(gemeinde_a, employee_a, course).status == "expiring"
+    assert _cell(gemeinde_a, employee_a, course).valid_until is None
+    assert _cell(gemeinde_a, employee_a, course).status == "held"
+    assert _stored_equals_live()
 
 
 @pytest.mark.parametrize("wipe", ["truncate", "corrupt"])

@@ -258,7 +258,7 @@ def test_failed_export_shows_german_message(client, hr_a, gemeinde_a, monkeypatc
     client.force_login(hr_a)
     html = client.get(reverse("hr_matrix_export", args=[export.pk])).content.decode()
     assert "Der Export ist fehlgeschlagen" in html
-    assert "hx-get" not in html  # no more polling
+    assert 'hx-trigger="every' not in html  # no more polling
     assert client.get(reverse("hr_matrix_export_download", args=[export.pk])).status_code == 404
 
 

@@ -46,6 +46,7 @@ class RalphLrs:
             "RALPH_AUTH_FILE": str(self.directory / "auth.json"),
             "RALPH_RUNSERVER_BACKEND": "fs",
             "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(self.directory / "data"),
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.directory / "data"),
         }
 
     def __enter__(self) -> RalphLrs:
@@ -65,12 +66,14 @@ class RalphLrs:
                 "--write-to-disk",
             ],
             env=self.env,
+            cwd=self.directory,
             check=True,
             capture_output=True,
         )
         self.process = subprocess.Popen(  # noqa: S603
             [str(RALPH_VENV / "bin" / "python"), str(SERVER), str(self.port)],
             env=self.env,
+            cwd=self.directory,  # nothing of the store's lands in the checkout
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
