@@ -100,7 +100,13 @@ class Enrolment(models.Model):
     def save(self, *args, **kwargs):
         """A completed enrolment written directly (demo data, imports) gets its validity by the
         same rule as one completed by learning (``enrolment_complete``)."""
-        if self.status == self.Status.COMPLETED and self.completed_at and self.valid_until is None:
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.status == self.Status.COMPLETED
+            and self.completed_at
+            and self.valid_until is None
+            and (update_fields is None or "valid_until" in update_fields)
+        ):
             self.valid_until = self.qualification_valid_until()
         super().save(*args, **kwargs)
 
