@@ -153,3 +153,16 @@ def test_the_list_costs_the_same_queries_for_few_or_many(
 def test_notification_pages_need_a_login(client):
     for name in ("notification_list", "notification_bell", "notification_settings"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_the_bell_is_not_loaded_before_the_second_factor(client, person, hr_a, settings):
+    """Before the second factor every request is redirected to it: the page must not ask for
+    the bell (htmx would swap the whole second-factor page into the navigation)."""
+    bell = 'hx-get="/konto/benachrichtigungen/glocke/"'
+    client.force_login(person)
+    assert bell in client.get(reverse("profile")).content.decode()
+    settings.MFA_REQUIRED = True
+    client.force_login(hr_a)  # HR: a second factor is required
+    assert client.get(reverse("profile")).status_code == 302
+    page = client.get(reverse("mfa_setup")).content.decode()
+    assert "<h1>" in page and bell not in page
