@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CoursePage, ModulePage
@@ -454,8 +455,6 @@ def certificate_pdf_store(certificate: Certificate, pdf: bytes) -> bool:
 
 def certificate_mail_message(certificate: Certificate) -> tuple[str, str]:
     """Subject and body of the "your certificate is ready" mail (German, as the certificate)."""
-    from django.urls import reverse
-
     list_url = settings.SITE_URL + reverse("certificate_list")
     body = (
         f"Guten Tag {certificate.learner_name},\n\n"
@@ -466,12 +465,6 @@ def certificate_mail_message(certificate: Certificate) -> tuple[str, str]:
         f"Ihr Kommunal-Campus"
     )
     return f"Ihr Zertifikat: {certificate.course_title}", body
-
-
-def certificate_list_path() -> str:
-    from django.urls import reverse
-
-    return reverse("certificate_list")
 
 
 def certificate_mail(*, certificate_id: int) -> bool:
@@ -492,7 +485,7 @@ def certificate_mail(*, certificate_id: int) -> bool:
         kind=NoticeKind.CERTIFICATE_ISSUED,
         key=f"certificate:{certificate.pk}:issued",
         subject=subject,
-        url=certificate_list_path(),
+        url=reverse("certificate_list"),
     )
     if not notified.mail_now:
         return False  # the person reads it in the app (or in their summary mail)

@@ -102,7 +102,9 @@ def statement_json(statement) -> dict:
     record store); a person erased since is ``geloescht``."""
     verb = statement.verb.removeprefix(VERB_BASE)
     german, english = VERB_DISPLAY.get(verb, (verb, verb))
-    kind = statement.object_type.removeprefix(ACTIVITY_TYPE_BASE) or "lesson"
+    kind = statement.object_type.removeprefix(ACTIVITY_TYPE_BASE)
+    if kind not in ACTIVITY_TYPES:  # rows written before activity types were stored
+        kind = "lesson"
     name = str(statement.actor_id) if statement.actor_id else ERASED_ACTOR_NAME
     data = {
         "id": str(statement.statement_id),
@@ -111,9 +113,7 @@ def statement_json(statement) -> dict:
         "object": {
             "objectType": "Activity",
             "id": statement.object_id,
-            "definition": activity_definition(
-                name=statement.object_name, kind=kind if kind in ACTIVITY_TYPES else "lesson"
-            ),
+            "definition": activity_definition(name=statement.object_name, kind=kind),
         },
         "timestamp": statement.timestamp.isoformat(),
     }

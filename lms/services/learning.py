@@ -171,11 +171,13 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-def _check_access(user: User | Enrolment, page: Page) -> None:
+def _check_access(subject: User | Enrolment | QuizAttempt, page: Page) -> None:
     """Page privacy (login and group restrictions of the page and its ancestors). Given an
-    enrolment, its person is loaded only when the page has restrictions at all."""
+    enrolment or an attempt, its person is loaded only when the page has restrictions at all."""
     if not page.live or _view_restrictions(page):
-        person = user.user if isinstance(user, Enrolment) else user
+        if isinstance(subject, QuizAttempt):
+            subject = subject.enrolment
+        person = subject.user if isinstance(subject, Enrolment) else subject
         if learning_access_denied(user=person, page=page):
             raise NotAllowed("page privacy")
 
@@ -318,14 +320,6 @@ def _attempt_quiz(attempt: QuizAttempt, quiz: QuizPage | None) -> QuizPage:
     return quiz
 
 
-def _check_attempt_access(attempt: QuizAttempt, quiz: QuizPage) -> None:
-    """Page privacy of the attempt's quiz; the attempt's person is loaded only when the quiz
-    has restrictions at all."""
-    may_be_refused = not quiz.live or _view_restrictions(quiz)
-    if may_be_refused and learning_access_denied(user=attempt.enrolment.user, page=quiz):
-        raise NotAllowed("page privacy")
-
-
 def attempt_question_ids(attempt: QuizAttempt, quiz) -> list[str]:
     """The questions the attempt asks, in its order: its stored draw, or for attempts started
     before draws were stored every question in the order its seed shuffled them."""
@@ -362,7 +356,7 @@ def quiz_attempt_save_page(
     )
     if locked is None:
         raise AttemptClosed("this attempt has already been submitted")
-    _check_attempt_access(locked, _attempt_quiz(locked, quiz))
+    _check_access(locked, _attempt_quiz(locked, quiz))
     if attempt_time_is_up(locked):
         raise AttemptTimeUp("the time limit has passed")
     page_ids = {str(qid) for qid in page_question_ids}
@@ -384,7 +378,7 @@ def quiz_attempt_submit(
         answers = attempt.answers
     answers = _normalise_answers(answers)
     quiz = _attempt_quiz(attempt, quiz)
-    _check_attempt_access(attempt, quiz)
+    _check_access(attempt, quiz)
     asked = attempt_question_ids(attempt, quiz)
     result = grade(quiz.questions, answers, question_ids=asked)
     known_ids = set(asked)

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from courses.models import CoursePage, LessonPage, QuizPage
+
 from .. import xapi
 from ..services.access import learning_access_denied
 
@@ -18,10 +20,8 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @require_GET
 def activity(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = get_object_or_404(Page.objects.live(), pk=page_id)
-    kind = xapi.activity_kind(page)
-    if page.specific_class is None or not _is_learning_page(page):
-        raise Http404
+    learning_pages = Page.objects.live().type(CoursePage, LessonPage, QuizPage)
+    page = get_object_or_404(learning_pages, pk=page_id)
     if not _wants_json(request):
         return redirect(page.url)
     if learning_access_denied(page=page):  # restricted courses: only the page, which asks
@@ -30,15 +30,9 @@ def activity(request: HttpRequest, page_id: int) -> HttpResponse:
         {
             "id": xapi.activity_id(page.pk),
             "objectType": "Activity",
-            "definition": xapi.activity_definition(name=page.title, kind=kind),
+            "definition": xapi.activity_definition(name=page.title, kind=xapi.activity_kind(page)),
         }
     )
-
-
-def _is_learning_page(page: Page) -> bool:
-    from courses.models import CoursePage, LessonPage, QuizPage
-
-    return issubclass(page.specific_class, CoursePage | LessonPage | QuizPage)
 
 
 @require_GET

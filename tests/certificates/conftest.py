@@ -68,6 +68,13 @@ def platform_signer(signing_dir):
         return load_platform_signer()
 
 
+def b64url_decode(part: str) -> bytes:
+    """A JWT part (base64url without padding) as bytes."""
+    import base64
+
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
 # --- Issued certificates through the real services -------------------------------------------
 
 

@@ -1,7 +1,6 @@
 """Open Badges 3.0 as § 8 of the specification asks, checked as an outside verifier would:
 from the token alone, following the URLs inside it, with libraries written by others."""
 
-import base64
 import gzip
 import hashlib
 import json
@@ -14,14 +13,11 @@ from django.urls import reverse
 
 from certificates import badges, services
 from certificates.models import Certificate
+from tests.certificates.conftest import b64url_decode as _b64decode
 from tests.certificates.conftest import complete_course
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIER = ROOT / "tests" / "peers" / "verify_badge.mjs"
-
-
-def _b64decode(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
 def _parts(token: str) -> tuple[dict, dict]:

@@ -1,6 +1,5 @@
 """The learner's certificates: list, download, share link, Open Badge, dashboard section."""
 
-import base64
 import json
 
 import pytest
@@ -10,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from certificates import services
+from tests.certificates.conftest import b64url_decode as _b64decode
 from tests.certificates.conftest import make_completed_enrolment
 from tests.factories import UserFactory
 
@@ -40,10 +40,6 @@ def test_download_of_someone_elses_certificate_is_404(client, issued):
     _login(client, UserFactory())
     assert client.get(reverse("certificate_download", args=[issued.pk])).status_code == 404
     assert client.get(reverse("certificate_badge", args=[issued.pk])).status_code == 404
-
-
-def _b64decode(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
 def test_open_badge_jwt_verifies_with_published_key(client, issued, learner_a):
