@@ -12,4 +12,7 @@ def _refill_waiting_list(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    from . import search_documents
+
+    search_documents.connect()
     page_published.connect(_refill_waiting_list, sender=EventPage, dispatch_uid="cdo_event_refill")

@@ -10,4 +10,4 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import personal_data, signals  # noqa: F401  (personal_data declares on import)
+        from . import personal_data, search_documents, signals  # noqa: F401  (declare on import)

@@ -10,8 +10,10 @@ from wagtail.models import Page, Revision
 from .models import CoursePage, LessonPage, ModulePage, QuizPage, Topic
 
 
-def catalogue_courses(*, index_page, params) -> dict:
-    """Live courses below ``index_page``, filtered by topic slug / level and searched by ``q``."""
+def catalogue_courses(*, index_page, params, request) -> dict:
+    """Live courses below ``index_page``, filtered by topic slug / level and searched by ``q``
+    with the site search: a course is found by its own text or by its lessons' and glossary
+    terms' text (those are listed with it), best match first."""
     courses = (
         CoursePage.objects.live()
         .descendant_of(index_page)
@@ -29,7 +31,9 @@ def catalogue_courses(*, index_page, params) -> dict:
         courses = courses.filter(level=level)
     else:
         level = ""
-    results = list(courses.search(query)) if query else list(courses)
+    results = list(courses)
+    if query:
+        results = _courses_matching(results, index_page=index_page, query=query, request=request)
     return {
         "courses": results,
         "topics": topics,
@@ -38,6 +42,39 @@ def catalogue_courses(*, index_page, params) -> dict:
         "selected_level": level,
         "query": query,
     }
+
+
+CATALOGUE_LESSON_HITS = 3
+
+
+def _courses_matching(courses, *, index_page, query, request) -> list[CoursePage]:
+    """The courses that match or contain a matching lesson, ordered by their best match;
+    each gets ``matching_lessons`` (titles and URLs of up to three matching lessons)."""
+    from lms.models import SearchEntry
+    from lms.selectors.search import matching_page_entries
+
+    by_path = {course.path: course for course in courses}
+    step = Page.steplen
+    entries = matching_page_entries(
+        request=request,
+        query=query,
+        path_prefix=index_page.path,
+        kinds=[SearchEntry.Kind.COURSE, SearchEntry.Kind.LESSON, SearchEntry.Kind.GLOSSARY],
+    )
+    found: dict[str, CoursePage] = {}
+    for entry in entries:
+        prefixes = (entry.page_path[:end] for end in range(step, len(entry.page_path) + 1, step))
+        course = next((by_path[p] for p in prefixes if p in by_path), None)
+        if course is None:
+            continue
+        if course.path not in found:
+            course.matching_lessons = []
+            found[course.path] = course
+        if entry.kind == SearchEntry.Kind.LESSON and (
+            len(course.matching_lessons) < CATALOGUE_LESSON_HITS
+        ):
+            course.matching_lessons.append(entry)
+    return list(found.values())
 
 
 @dataclass

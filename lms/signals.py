@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from treebeard.mp_tree import path_updated
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from courses.models import CoursePage, LessonPage
 
@@ -16,6 +16,13 @@ from .names import name_sort_key
 from .services.access import forget_restricted_paths
 from .services.learning import enrolment_completed
 from .services.qualification_status import qualification_status_refresh
+from .services.search_index import (
+    page_indexer_for,
+    page_source,
+    search_index_page,
+    search_index_remove,
+    search_index_subtree,
+)
 from .services.unit_counts import unit_counts_forget
 
 
@@ -165,3 +172,29 @@ def restricted_paths_on_page_saved(sender, instance, created, **kwargs):
     """A new page can be an alias of a restricted page (and so restricted itself)."""
     if created and isinstance(instance, Page):
         forget_restricted_paths()
+
+
+@receiver(page_published)
+def search_index_on_publish(sender, instance, **kwargs):
+    """A published page is findable as it is now; a course's lessons show its new title."""
+    search_index_page(instance)
+    if isinstance(instance, CoursePage):
+        for lesson in LessonPage.objects.live().descendant_of(instance):
+            search_index_page(lesson)
+
+
+@receiver(page_unpublished)
+def search_index_on_unpublish(sender, instance, **kwargs):
+    search_index_remove(page_source(instance))
+
+
+@receiver(post_delete)
+def search_index_on_page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and page_indexer_for(instance) is not None:
+        search_index_remove(page_source(instance))
+
+
+@receiver(post_page_move)
+def search_index_on_move(sender, instance, **kwargs):
+    """Moved pages have new tree paths (page privacy) and URLs."""
+    search_index_subtree(instance)

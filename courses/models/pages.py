@@ -64,7 +64,7 @@ class CourseIndexPage(Page):
         from ..selectors import catalogue_courses
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_courses(index_page=self, params=request.GET))
+        context.update(catalogue_courses(index_page=self, params=request.GET, request=request))
         return context
 
 

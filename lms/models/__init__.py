@@ -28,9 +28,12 @@ from .lrs import LrsDelivery, LrsEndpoint
 from .names import NameChangeRequest
 from .notifications import Notification, NotificationPreference
 from .people_sync import PeopleSync, PeopleSyncMapping, PeopleSyncRow
+from .search import SearchEntry, SearchTerm
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
 __all__ = [
+    "SearchEntry",
+    "SearchTerm",
     "AccessibilityFeedback",
     "AccessibilityStatementPage",
     "LegalPage",

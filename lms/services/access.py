@@ -86,3 +86,23 @@ def learning_access_denied(*, page: Page, user: User | None = None, request=None
             if not user.is_superuser and not restriction.groups.filter(user=user).exists():
                 return True
     return False
+
+
+def page_paths_hidden_from(request) -> list[str]:
+    """Tree paths of the restricted pages (and their aliases) ``request`` may not see: the
+    search leaves out everything below them. No query while no page is restricted."""
+    if not _restricted_paths():
+        return []
+    restrictions = PageViewRestriction.objects.select_related("page").only(
+        "restriction_type", "password", "page__path", "page__id"
+    )
+    failing = [r for r in restrictions if not r.accept_request(request)]
+    if not failing:
+        return []
+    paths = {restriction.page.path for restriction in failing}
+    paths |= set(
+        Page.objects.filter(alias_of_id__in=[r.page_id for r in failing]).values_list(
+            "path", flat=True
+        )
+    )
+    return sorted(paths)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
+    "django.contrib.postgres",  # full-text and trigram lookups of the search (PostgreSQL)
     "wagtail.admin",
     "wagtail",
     "modelcluster",

@@ -17,6 +17,7 @@ from lms.demo.staff import seed_staff
 from lms.models import JobProfile, Membership, Organisation, User
 from lms.security.sessions import user_is_privileged
 from lms.services.legal import legal_pages_ensure
+from lms.services.search_index import search_rebuild
 
 DEMO_PASSWORD = "Kommune-Demo-2026"  # noqa: S105  (printed on purpose: demo logins)
 
@@ -158,6 +159,7 @@ class Command(BaseCommand):
         legal_pages_ensure(parent=ensure_site_root())
         demo_devices_ensure(user for user in users.values() if user_is_privileged(user))
         _matrix_tables_after_upgrade()
+        search_rebuild()  # the demo content arrives partly around the publish signals
         self._print_logins()
 
     def _print_logins(self):
