@@ -183,6 +183,20 @@ def search_index_on_publish(sender, instance, **kwargs):
             search_index_page(lesson)
 
 
+@receiver(post_save)
+def search_index_on_page_saved(sender, instance, created, update_fields=None, **kwargs):
+    """A live page written in full (created live with ``add_child``, or its row rewritten) is
+    findable as stored. Saving a revision writes only some fields and leaves the live content
+    in place: drafts are never indexed."""
+    if (
+        update_fields is None
+        and isinstance(instance, Page)
+        and instance.live
+        and page_indexer_for(instance) is not None
+    ):
+        search_index_page(instance)
+
+
 @receiver(page_unpublished)
 def search_index_on_unpublish(sender, instance, **kwargs):
     search_index_remove(page_source(instance))
