@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimil
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from ..models import SearchEntry, SearchTerm
 from ..search_text import highlight, query_tokens, stem, stems
@@ -23,6 +24,18 @@ from ..services.access import page_paths_hidden_from
 
 PAGE_SIZE = 20
 SQLITE_CANDIDATES = 2000
+# What one result is (the facets use the plural names of ``SearchEntry.Kind``).
+HIT_LABELS = {
+    SearchEntry.Kind.COURSE: _("Course"),
+    SearchEntry.Kind.LESSON: _("Lesson"),
+    SearchEntry.Kind.GLOSSARY: _("Glossary term"),
+    SearchEntry.Kind.EVENT: _("Event"),
+    SearchEntry.Kind.PROJECT: _("Project"),
+    SearchEntry.Kind.FUNDING: _("Funding programme"),
+    SearchEntry.Kind.STANDARD: _("Standard"),
+    SearchEntry.Kind.THREAD: _("Discussion"),
+    SearchEntry.Kind.PERSON: _("Directory entry"),
+}
 
 
 @dataclass
@@ -125,7 +138,7 @@ def _corrected_tokens(tokens: list[str]) -> list[str]:
     return corrected
 
 
-def _hit(entry, tokens, labels) -> SearchHit:
+def _hit(entry, tokens) -> SearchHit:
     snippet, word = highlight(entry.body or entry.title, tokens)
     fragment = entry.url
     if word and "#" not in entry.url:
@@ -133,7 +146,7 @@ def _hit(entry, tokens, labels) -> SearchHit:
         fragment = f"{entry.url}#:~:text={quote(word)}"
     return SearchHit(
         kind=entry.kind,
-        kind_label=labels[entry.kind],
+        kind_label=HIT_LABELS[entry.kind],
         title=entry.title,
         url=entry.url,
         context=entry.context,
@@ -186,12 +199,11 @@ def site_search(*, request, query: str, kind: str = "", page: int = 1) -> Search
             if facets:
                 tokens = corrected
                 results.corrected = " ".join(corrected)
-    labels = dict(SearchEntry.Kind.choices)
     results.facets = facets
     results.total = total
     results.page = page
     results.num_pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-    results.hits = [_hit(entry, tokens, labels) for entry in rows]
+    results.hits = [_hit(entry, tokens) for entry in rows]
     return results
 
 

@@ -20,6 +20,10 @@ SKIP = re.compile(
     r"|\.(json|pdf|csv|xlsx|ics|zip|png|svg|xml)$|/(pdf|datei|herunterladen|download|ical)/"
 )
 MAX_PAGES = 90
+# Pages reached through a form rather than a link: the header search and the catalogue search
+# (the facet links of the results are the same page with a narrower list, left out).
+FORM_PAGES = ["/suche/?q=Vergabe", "/kurse/?q=Datenschutz"]
+SKIP_QUERY = re.compile(r"[?&](art|seite)=")
 # WCAG 1.4.12 text spacing, applied through the CSSOM (allowed under the CSP, unlike a <style>).
 TEXT_SPACING = """() => {
   for (const el of document.querySelectorAll('body *')) {
@@ -50,7 +54,7 @@ def _kind(path: str) -> str:
 
 def _crawl(page, base: str, axe, *, phone: bool = False) -> tuple[list[str], dict]:
     seen_kinds, visited, findings = set(), [], {}
-    queue = deque(["/"])
+    queue = deque(["/", *FORM_PAGES])
     while queue and len(visited) < MAX_PAGES:
         path = queue.popleft()
         kind = _kind(path)
@@ -86,6 +90,8 @@ def _crawl(page, base: str, axe, *, phone: bool = False) -> tuple[list[str], dic
                 continue
             parsed = urlparse(url)
             target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+            if SKIP_QUERY.search(target):
+                continue
             if _kind(parsed.path) not in seen_kinds and not SKIP.search(parsed.path):
                 queue.append(target)
     return visited, findings
