@@ -10,14 +10,20 @@ ERASED_POST = "[Beitrag einer gelöschten Person]"
 
 
 def _posts_anonymise(user) -> int:
-    """Posts stay in their threads (replies refer to them) but lose text, author and files."""
-    from .models import Post, PostAttachment
+    """Posts stay in their threads (replies refer to them) but lose text, author and files,
+    and the threads' search rows lose the text too."""
+    from .models import Post, PostAttachment, Thread
+    from .search_documents import index_thread
 
     posts = Post.objects.filter(author=user)
     attachments = PostAttachment.objects.filter(post__in=posts)
     stored_files_delete_after_commit(attachments.values_list("file", flat=True))
     attachments.delete()
-    return posts.update(body=ERASED_POST, author=None)
+    thread_ids = set(posts.values_list("thread_id", flat=True))
+    count = posts.update(body=ERASED_POST, author=None)
+    for thread in Thread.objects.filter(pk__in=thread_ids).select_related("circle"):
+        index_thread(thread)
+    return count
 
 
 def _projects_anonymise(user) -> int:

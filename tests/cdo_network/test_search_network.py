@@ -110,3 +110,19 @@ def test_funding_and_standards_for_members_events_for_everyone(client, member_a,
     }
     assert _titles(client, "Bauleitpläne") == ["XPlanung"]
     assert _titles(client, "Bauleitplaene") == ["XPlanung"]  # typed without umlaut
+
+
+def test_erased_persons_posts_leave_the_search(client, open_circle, member_a, member_b):
+    """DSGVO erasure: what the person wrote in a circle is no longer found."""
+    from lms.services.privacy import person_erase
+
+    _thread(open_circle, member_b, "Sensorik", "Unsere LoRaWAN-Gateways laufen stabil.")
+    services.circle_membership_set(circle=open_circle, user=member_a)
+    services.post_create(
+        thread=open_circle.threads.get(), author=member_a, body="Bei uns funkt Zigbeeflaute."
+    )
+    client.force_login(member_b)
+    assert _titles(client, "Zigbeeflaute") == ["Sensorik"]
+    person_erase(user=member_a, by=None)
+    assert _titles(client, "Zigbeeflaute") == []
+    assert _titles(client, "LoRaWAN") == ["Sensorik"]
