@@ -207,6 +207,9 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=2000)
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (search_bench) for profiling"
+    )
     args = parser.parse_args()
     harness.configure(database=DATABASE, redis_db=REDIS_DB)
     harness.recreate_database(DATABASE)
@@ -217,7 +220,8 @@ def main() -> int:
         member = _generate(args.courses, args.lessons, args.projects, args.people)
         return measure(member, args.runs)
     finally:
-        harness.drop_database(DATABASE)
+        if not args.keep:
+            harness.drop_database(DATABASE)
 
 
 if __name__ == "__main__":

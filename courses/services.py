@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .legal_currency import courses_of_lessons, lessons_flagged_by_change
-from .models import LegalActChange
+from .models import LegalActChange, LessonPage
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,48 @@ def legal_change_notify_trainers(*, change_id: int) -> int:
         send_mail(subject, body, None, [trainer.email])
     logger.info("Legal change %s flagged %d lessons", change_id, len(lessons))
     return len(lessons_by_trainer)
+
+
+def lesson_review_due_notify(*, today=None) -> int:
+    """Tell the responsible trainers of each live lesson whose review date has passed, once per
+    lesson and review date (a new review date after the check notifies again when it passes):
+    a notice in the app, by mail as each trainer chose. Returns the number of new notices."""
+    from lms.models import Notification
+    from lms.services.notifications import notify
+
+    today = today or timezone.localdate()
+    lessons = list(LessonPage.objects.live().filter(review_by__lt=today).defer("body"))
+    created = 0
+    for course in courses_of_lessons(lessons):
+        own = [lesson for lesson in lessons if lesson.path.startswith(course.path)]
+        for trainer in course.responsible_trainers.filter(is_active=True):
+            for lesson in own:
+                with translation.override(trainer.preferred_language or settings.LANGUAGE_CODE):
+                    subject = _("Lesson due for review: %(title)s") % {"title": lesson.title}
+                    text = _(
+                        "The review date %(date)s of the lesson “%(title)s” (course “%(course)s”)"
+                        " has passed. Check its content and legal sources, then set a new state"
+                        " date and review date."
+                    ) % {
+                        "date": lesson.review_by.strftime("%d.%m.%Y"),
+                        "title": lesson.title,
+                        "course": course.title,
+                    }
+                url = f"/cms/pages/{lesson.pk}/edit/"
+                notified = notify(
+                    user=trainer,
+                    kind=Notification.Kind.LESSON_REVIEW_DUE,
+                    key=f"lesson-review:{lesson.pk}:{lesson.review_by.isoformat()}",
+                    subject=subject,
+                    text=text,
+                    url=url,
+                )
+                if not notified.created:
+                    continue
+                created += 1
+                if notified.mail_now:
+                    send_mail(subject, f"{text}\n\n{settings.SITE_URL}{url}", None, [trainer.email])
+    return created
 
 
 def trainers_queryset():

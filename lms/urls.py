@@ -19,6 +19,7 @@ from .views import (
     invitations,
     learning,
     legal,
+    legal_updates,
     mfa,
     notifications,
     people_sync,
@@ -130,6 +131,16 @@ hr_patterns = [
         name="hr_time_extension",
     ),
     path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
+    path(
+        "einheit/<int:unit_id>/rechtsaenderungen/",
+        legal_updates.hr_legal_updates,
+        name="hr_legal_updates",
+    ),
+    path(
+        "einheit/<int:unit_id>/rechtsaenderungen/<int:change_id>/update/",
+        legal_updates.hr_legal_update_assign,
+        name="hr_legal_update_assign",
+    ),
     path("namen/", hr_names.name_requests, name="hr_name_requests"),
     path("einheit/<int:unit_id>/einladungen/", invitations.hr_invitations, name="hr_invitations"),
     path(

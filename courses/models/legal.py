@@ -75,6 +75,18 @@ class LegalActChange(models.Model):
         help_text=_("Lessons with an older state date that cite an affected source are flagged."),
     )
     url = models.URLField(_("Source"), blank=True)
+    update_course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Short update course"),
+        help_text=_(
+            "A short course on what changed. HR can assign it to everyone who qualified on the "
+            "earlier content."
+        ),
+    )
     trainers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     panels = [
@@ -85,6 +97,7 @@ class LegalActChange(models.Model):
         FieldPanel("effective_on"),
         FieldPanel("recorded_on"),
         FieldPanel("url"),
+        FieldPanel("update_course"),
     ]
 
     class Meta:

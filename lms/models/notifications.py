@@ -18,6 +18,7 @@ class Notification(models.Model):
         WAITLIST_PROMOTED = "waitlist_promoted", _("I got a place at an event")
         THREAD_REPLY = "thread_reply", _("A reply in a thread I follow")
         REVIEW = "review", _("A course review was requested or decided")
+        LESSON_REVIEW_DUE = "lesson_review_due", _("A lesson I look after is due for review")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

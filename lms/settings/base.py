@@ -299,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.reminders_send_due",
         "schedule": crontab(hour=6, minute=30),
     },
+    "lesson-review-due": {
+        "task": "courses.lesson_review_due_notify",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "qualification-status-refresh-due": {
         "task": "lms.qualification_status_refresh_due",
         "schedule": crontab(hour=0, minute=15),  # statuses move with the date: after midnight

@@ -147,3 +147,29 @@ def test_seed_lessons_have_state_date_sources_and_flagged_procurement(seeded_cou
         "produktneutrale-leistungsbeschreibung",
         "angebote-bewerten-ufab",
     }
+
+
+def test_trainers_are_told_once_when_a_review_date_passes(course, trainer):
+    """A lesson past its review date: one notice (and mail) per responsible trainer; the next
+    day's run sends nothing; a new review date notifies again once it has passed."""
+    from courses.services import lesson_review_due_notify
+    from lms.models import Notification
+
+    today = datetime.date(2027, 3, 1)
+    lesson = LessonPage.objects.descendant_of(course).get()
+    lesson.review_by = datetime.date(2027, 2, 28)
+    publish(lesson)
+    fresh = _lesson(course.get_children().first(), "aktuell", state=today, acts=[])
+    fresh.review_by = datetime.date(2027, 9, 1)
+    publish(fresh)
+
+    assert lesson_review_due_notify(today=today) == 1
+    notice = Notification.objects.get(user=trainer, kind="lesson_review_due")
+    assert lesson.title in notice.subject and f"/cms/pages/{lesson.pk}/edit/" == notice.url
+    assert len(mail.outbox) == 1 and "28.02.2027" in mail.outbox[0].body
+    assert lesson_review_due_notify(today=today + datetime.timedelta(days=1)) == 0
+
+    lesson.review_by = datetime.date(2027, 6, 30)
+    publish(lesson)
+    assert lesson_review_due_notify(today=datetime.date(2027, 7, 1)) == 1
+    assert Notification.objects.filter(user=trainer, kind="lesson_review_due").count() == 2
