@@ -91,7 +91,8 @@ def test_hr_sees_own_holders_on_old_content_and_assigns_the_update(
     field = f"aenderung-{change.pk}-due_date"
     response = client.post(assign, {field: (TODAY - datetime.timedelta(days=1)).isoformat()})
     assert response.status_code == 400
-    assert "Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen." in response.content.decode()
+    error = "Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen."
+    assert error in response.content.decode()
     assert not Assignment.objects.filter(course=update_course).exists()
 
     due = TODAY + datetime.timedelta(days=30)
