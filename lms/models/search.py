@@ -51,12 +51,16 @@ class SearchEntry(models.Model):
     circle_id = models.PositiveIntegerField(null=True, blank=True)
     page_path = models.CharField(max_length=255, blank=True, db_index=True)
     document = SearchDocumentField(blank=True, default="")
+    # PostgreSQL only: title, context and the text's first 1,000 characters, small enough to stay
+    # in the row. Matching uses ``document`` through its GIN index (never reading the large
+    # vector itself); ranking reads this one, so a broad query does not decompress thousands of
+    # full documents.
+    rank_document = SearchDocumentField(blank=True, default="")
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("Search entry")
         verbose_name_plural = _("Search entries")
-        indexes = [models.Index(fields=["kind", "audience"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"

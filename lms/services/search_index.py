@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Func
+from django.db.models.functions import Left
 
 from ..models import SearchEntry, SearchTerm
 from ..search_text import term_document, vocabulary
@@ -75,11 +76,14 @@ class Fold(Func):
     )
 
 
-def _postgres_document():
+RANKED_BODY_CHARS = 1000
+
+
+def _postgres_document(body):
     """Titles weigh most (A), then the text (B), then the context line (C)."""
     return (
         SearchVector(Fold("title"), weight="A", config="german")
-        + SearchVector(Fold("body"), weight="B", config="german")
+        + SearchVector(Fold(body), weight="B", config="german")
         + SearchVector(Fold("context"), weight="C", config="german")
     )
 
@@ -109,7 +113,10 @@ def _write(batch: dict[str, list[SearchDocument]]) -> None:
                 words |= vocabulary(f"{document.title} {document.body}")
     SearchEntry.objects.bulk_create(rows, batch_size=500)
     if postgres and rows:
-        SearchEntry.objects.filter(source__in=list(batch)).update(document=_postgres_document())
+        SearchEntry.objects.filter(source__in=list(batch)).update(
+            document=_postgres_document("body"),
+            rank_document=_postgres_document(Left("body", RANKED_BODY_CHARS)),
+        )
     if words:
         SearchTerm.objects.bulk_create(
             [SearchTerm(word=word) for word in sorted(words)],
