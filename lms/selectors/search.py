@@ -179,13 +179,18 @@ def _search(entries, tokens, kind, page):
     postgres = connection.vendor == "postgresql"
     matched = (_postgres_match if postgres else _sqlite_match)(entries, tokens)
     if postgres:
-        counts = dict(matched.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
         selected = matched.filter(kind=kind) if kind else matched
-        total = counts.get(kind, 0) if kind else sum(counts.values())
         offset = (page - 1) * PAGE_SIZE
-        rows = list(
-            selected.defer("document").order_by("-rank", "title", "pk")[offset : offset + PAGE_SIZE]
-        )
+        with _through_the_text_index():
+            counts = dict(
+                matched.order_by().values("kind").annotate(n=Count("id")).values_list("kind", "n")
+            )
+            rows = list(
+                selected.defer("document", "rank_document").order_by("-rank", "title", "pk")[
+                    offset : offset + PAGE_SIZE
+                ]
+            )
+        total = counts.get(kind, 0) if kind else sum(counts.values())
     else:
         candidates = list(matched.defer("document", "rank_document")[:SQLITE_CANDIDATES])
         counts = {}
