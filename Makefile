@@ -37,7 +37,12 @@ run: messages
 	.peers/ralph/bin/pip install --quiet -r tests/peers/ralph-requirements.txt
 	touch $@
 
-peers: .peers/ralph/.installed
+.peers/seaweedfs/.installed: tests/peers/seaweedfs-requirements.txt
+	$(PYTHON) -m venv .peers/seaweedfs
+	.peers/seaweedfs/bin/pip install --quiet -r tests/peers/seaweedfs-requirements.txt
+	touch $@
+
+peers: .peers/ralph/.installed .peers/seaweedfs/.installed
 
 ## Run the whole test suite (browser tests skip when chromium is absent; SAML needs xmlsec1).
 test: messages peers

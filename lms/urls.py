@@ -23,6 +23,7 @@ from .views import (
     mfa,
     notifications,
     people_sync,
+    readiness,
     search,
     sso,
     statistics,
@@ -160,6 +161,7 @@ hr_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", readiness.readyz, name="readyz"),
     path("sprache/", views.language_switch, name="language_switch"),
     path("suche/", search.site_search_view, name="site_search"),
     path("konto/", include(account_patterns)),

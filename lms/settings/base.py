@@ -210,6 +210,40 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+def s3_storage(*, bucket: str, endpoint_url: str = "", access_key: str = "", secret_key: str = ""):
+    """Media in an S3-compatible bucket (AWS, SeaweedFS, MinIO, Ceph, IONOS, STACKIT …), so every
+    app server and worker reads what another wrote. Private: objects get the bucket's (private)
+    policy, never a public-read ACL; downloads go through the permission-checking views, and
+    where a storage URL is handed out at all it is signed and short-lived."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", "300")),
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            # Path-style addressing: self-hosted stores rarely have wildcard DNS per bucket.
+            "addressing_style": "path" if endpoint_url else None,
+        },
+    }
+
+
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = s3_storage(
+        bucket=S3_BUCKET,
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL", ""),
+        access_key=os.environ.get("S3_ACCESS_KEY_ID", ""),
+        secret_key=os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 

@@ -43,3 +43,12 @@ def test_production_without_a_broker_refuses_to_start():
 def test_production_starts_with_a_broker_or_when_eager_on_purpose():
     assert _load_production_settings(CELERY_BROKER_URL="redis://127.0.0.1:6379/0").returncode == 0
     assert _load_production_settings(CELERY_EAGER="true").returncode == 0
+
+
+def test_several_nodes_need_object_storage():
+    """Two app servers writing to their own disks could not serve each other's files."""
+    broker = {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    result = _load_production_settings(APP_NODES="2", **broker)
+    assert result.returncode != 0
+    assert "APP_NODES > 1 needs object storage" in result.stderr
+    assert _load_production_settings(APP_NODES="2", S3_BUCKET="campus", **broker).returncode == 0
