@@ -64,6 +64,34 @@ def test_certificate_pdf_is_in_the_bucket_and_downloads_through_the_view(
     assert requests.get(signed, timeout=10).content == pdf
 
 
+def test_certificate_zip_export_is_built_into_the_bucket(
+    client,
+    bucket_storage,
+    learner_a,
+    hr_a,
+    amt_a,
+    course,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """A worker writes the ZIP into the bucket; any app server streams it to the requester."""
+    import io
+    import zipfile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = Certificate.objects.get(enrolment=complete_course(learner_a, course))
+    settings.CERTIFICATE_ZIP_STREAM_LIMIT = 0
+    client.force_login(hr_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("certificate_organisation_zip", args=[amt_a.pk]))
+    export_id = response.url.rstrip("/").split("/")[-1]
+    assert any(key.startswith("exports/") for key in _keys(bucket_storage, "exports/"))
+    download = client.get(reverse("certificate_export_download", args=[export_id]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert archive.namelist()[0].startswith(certificate.serial)
+    assert not settings.MEDIA_ROOT.exists()
+
+
 def test_wagtail_documents_are_stored_in_the_bucket(client, bucket_storage, django_user_model):
     from wagtail.documents.models import Document
 
