@@ -35,7 +35,7 @@ def _send_claimed(*, row: models.Model, message: EmailMessage) -> None:
     try:
         message.send()
     except Exception:
-        logger.exception("Reminder mail to %s failed; released for the next run", message.to)
+        logger.exception("Reminder mail (claim %s) failed; released for the next run", row.pk)
         row.delete()
 
 

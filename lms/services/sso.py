@@ -225,7 +225,9 @@ def sso_user_for_claims(idp: IdentityProvider, claims: dict) -> User:
     changed then) and for a deactivated account."""
     email = (claims.get("email") or "").strip().lower()
     if not email or email_domain(email) not in idp.domains:
-        logger.warning("SSO %s refused address outside its domains: %s", idp.slug, email)
+        logger.warning(  # the domain only: no one's address in the log
+            "SSO %s refused an address of domain %s", idp.slug, email_domain(email) or "-"
+        )
         raise SsoRefused(
             _(
                 "%(idp)s cannot sign in the address %(email)s: it is not one of its domains. "
@@ -249,7 +251,7 @@ def sso_user_for_claims(idp: IdentityProvider, claims: dict) -> User:
         if user is not None and user.sso_identities.filter(identity_provider=idp).exists():
             # The address is linked to another person of this directory (a reassigned mailbox,
             # say): the new subject must not inherit that person's account and certificates.
-            logger.warning("SSO %s: address %s is linked to another subject", idp.slug, email)
+            logger.warning("SSO %s: the address is linked to another subject", idp.slug)
             raise SsoRefused(
                 _(
                     "This address is already linked to another account of your administration. "

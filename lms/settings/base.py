@@ -11,6 +11,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from lms.logs import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.security.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lms.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -418,16 +421,13 @@ VERIFY_MAX_REQUEST_BYTES = int(os.environ.get("VERIFY_MAX_REQUEST_BYTES", str(11
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        # Wagtail's search and reference-index tasks run through django-tasks; one line each.
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        "celery.app.trace": {"level": "WARNING"},
-    },
+# Structured logs (lms/logs.py): JSON lines in production (LOG_FORMAT=json), readable lines in
+# development; a request id on every line, personal data redacted. ACCESS_LOG=false drops the
+# one line per request.
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"), json=os.environ.get("LOG_FORMAT", "text") == "json"
+)
+LOGGING["loggers"]["lms.access"] = {
+    "level": "INFO" if env_bool("ACCESS_LOG", True) else "WARNING",
 }
+configure_structlog()

@@ -12,7 +12,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, CELERY_BROKER_URL, S3_BUCKET, SECRET_KEY, STORAGES, env_bool
+from .base import (
+    ALLOWED_HOSTS,
+    CELERY_BROKER_URL,
+    S3_BUCKET,
+    SECRET_KEY,
+    STORAGES,
+    env_bool,
+    logging_config,
+)
 
 DEBUG = False
 
@@ -57,4 +65,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if os.environ.get("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
+# JSON lines for the log collector unless LOG_FORMAT=text; the access line stays on (ACCESS_LOG).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+    json=os.environ.get("LOG_FORMAT", "json") == "json",
+)
+LOGGING["loggers"]["lms.access"] = {"level": "INFO" if env_bool("ACCESS_LOG", True) else "WARNING"}

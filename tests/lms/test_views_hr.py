@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from courses.models import LegalActChange
 from lms import services
 from lms.dates import add_months
 from lms.models import (
@@ -76,6 +77,9 @@ def test_every_hr_url_of_neighbour_is_404(
     name_request_b = NameChangeRequest.objects.create(
         user=employee_b, requested_name="Anders", previous_name=employee_b.verified_name
     )
+    change = LegalActChange.objects.create(
+        title="Neue Schwellenwerte", status=LegalActChange.Status.ADOPTED, update_course=course
+    )
     for name in names:
         if name in ("hr_home", "hr_name_requests"):  # lists of one's own scope, no object
             continue
@@ -87,6 +91,8 @@ def test_every_hr_url_of_neighbour_is_404(
             kwargs = {"pk": assignment_b.pk}
         elif name == "hr_invitation_send":
             kwargs = {"unit_id": amt_b.pk, "user_id": employee_b.pk}
+        elif name == "hr_legal_update_assign":
+            kwargs = {"unit_id": amt_b.pk, "change_id": change.pk}
         elif name == "hr_external_review":
             kwargs = {"user_id": employee_b.pk, "pk": external_b.pk}
         elif name in (
