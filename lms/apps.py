@@ -11,6 +11,7 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from . import (
+            metrics,  # noqa: F401  (task counters in every worker, the collector for /metrics)
             privacy_declarations,  # noqa: F401  (personal data of lms and frameworks)
             signals,  # noqa: F401  (login language, stored matrix status hooks)
         )

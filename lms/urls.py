@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .metrics import metrics_view
 from .views import (
     assignments,
     departures,
@@ -162,6 +163,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", readiness.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("sprache/", views.language_switch, name="language_switch"),
     path("suche/", search.site_search_view, name="site_search"),
     path("konto/", include(account_patterns)),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "django.contrib.postgres",  # full-text and trigram lookups of the search (PostgreSQL)
+    "django_prometheus",  # request, latency and query metrics (lms/metrics.py)
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "lms.security.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lms.security.headers.SecurityHeadersMiddleware",
@@ -92,8 +94,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Axes last, as its documentation requires.
+    # Axes last, as its documentation requires (the metrics' closing half wraps everything).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -124,7 +127,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# Query counts and latencies per database for the metrics: django-prometheus's thin wrappers
+# around Django's own backends.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset = 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- Cache ------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
