@@ -19,3 +19,42 @@ def test_the_production_lock_has_no_test_tools_and_the_tested_versions():
     assert not {"pytest", "pytest-django", "playwright", "ruff", "factory-boy"} & set(production)
     assert {"pytest", "playwright", "ruff"} <= set(development)
     assert {p: v for p, v in production.items() if development.get(p) != v} == {}
+
+
+def test_sbom_lists_the_production_packages_only(tmp_path):
+    """The CycloneDX SBOM (make sbom, run in CI) names every production package with its
+    locked version, and no test or lint tool."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    target = tmp_path / "sbom.cdx.json"
+    subprocess.run(  # noqa: S603 (the installed generator, fixed arguments)
+        [
+            str(Path(sys.executable).parent / "cyclonedx-py"),
+            "requirements",
+            str(root / "requirements.lock"),
+            "--pyproject",
+            str(root / "pyproject.toml"),
+            "--of",
+            "JSON",
+            "--output-reproducible",
+            "-o",
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sbom = json.loads(target.read_text())
+    assert sbom["bomFormat"] == "CycloneDX" and sbom["specVersion"] == "1.6"
+    versions = {component["name"].lower(): component["version"] for component in sbom["components"]}
+    locked = dict(
+        line.split("==")
+        for line in (root / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    assert versions["django"] == locked["django"] and versions["wagtail"] == locked["wagtail"]
+    assert not {"pytest", "playwright", "ruff", "pytest-django"} & set(versions)
