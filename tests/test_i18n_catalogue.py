@@ -24,3 +24,26 @@ def test_german_catalogue_fully_translated(catalogue):
     po = polib.pofile(str(catalogue))
     missing = [entry.msgid for entry in po.untranslated_entries() + po.fuzzy_entries()]
     assert missing == []
+
+
+def test_catalogues_compile_without_gettext(tmp_path, settings):
+    """``make run``/``make test`` compile the catalogues with polib where msgfmt is missing: the
+    result is a catalogue gettext reads, with the German texts."""
+    import gettext
+    import shutil
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    source = Path(__file__).resolve().parents[1] / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    target = tmp_path / "locale" / "de" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(source, target / "django.po")
+    settings.BASE_DIR = tmp_path
+    call_command("catalogues_compile", verbosity=0)
+    with (target / "django.mo").open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    assert catalogue.gettext("Search") == "Suche"
+    assert catalogue.ngettext("%(counter)s result for “%(query)s”", "x", 2).startswith(
+        "%(counter)s Ergebnisse"
+    )
