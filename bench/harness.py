@@ -43,6 +43,7 @@ def configure(*, database: str, redis_db: int, extra: dict[str, str] | None = No
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / f"kommunal-campus-{database}-media"),
             "LOG_LEVEL": "WARNING",
+            "ACCESS_LOG": "false",  # no line per request: the load would be logging
             "CELERY_EAGER": "true",  # on purpose: the measured paths queue nothing
             **(extra or {}),
         }

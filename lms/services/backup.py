@@ -54,7 +54,10 @@ def _sha256(handle) -> str:
 
 
 def _all_names(directory: str = "") -> list[str]:
-    folders, files = default_storage.listdir(directory)
+    try:
+        folders, files = default_storage.listdir(directory)
+    except FileNotFoundError:  # a local media folder that was never created: no files yet
+        return []
     names = [f"{directory}/{name}" if directory else name for name in files]
     for folder in folders:
         names += _all_names(f"{directory}/{folder}" if directory else folder)
