@@ -197,6 +197,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database, "cache": _check_cache}
     if settings.CELERY_BROKER_URL:
         checks["broker"] = _check_broker
+    return checks_response(checks)
+
+
+def checks_response(checks: dict) -> JsonResponse:
+    """Run each check; 200 when all pass, else 503 naming the failed part (the error's class
+    only: no address or credential reaches the load balancer's log)."""
     results = {}
     for name, check in checks.items():
         try:

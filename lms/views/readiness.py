@@ -13,7 +13,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .accounts import _check_broker, _check_cache, _check_database
+from .accounts import _check_broker, _check_cache, _check_database, checks_response
 
 _schema_current = False  # once the migrations are applied, this process's code fits the schema
 
@@ -44,14 +44,4 @@ def readyz(request: HttpRequest) -> JsonResponse:
     }
     if settings.CELERY_BROKER_URL:
         checks["broker"] = _check_broker
-    results = {}
-    for name, check in checks.items():
-        try:
-            check()
-            results[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 (any failure means "not ready")
-            results[name] = f"error: {exc.__class__.__name__}"
-    ready = all(value == "ok" for value in results.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "error", "checks": results}, status=200 if ready else 503
-    )
+    return checks_response(checks)
