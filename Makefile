@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install peers messages translations lint sbom format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login worker clean
+.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: messages peers
 	@command -v xmlsec1 >/dev/null || echo "Hinweis: xmlsec1 fehlt, die SAML-Tests werden übersprungen (Debian: apt-get install xmlsec1; CI installiert es)."
 	@command -v chromium >/dev/null || echo "Hinweis: chromium fehlt, die Browser-Tests werden übersprungen (Debian: apt-get install chromium; CI installiert es)."
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+## Two app servers and two workers behind HAProxy with PostgreSQL, Redis and a SeaweedFS
+## bucket, one app server killed mid-run (tests/cluster/run.py; needs haproxy and openssl).
+cluster-test: messages peers
+	$(BIN)/python tests/cluster/run.py
 
 ## Refresh the German catalogues after changing strings: the project one (locale/, covering lms
 ## and templates/) and one per app (<app>/locale/), so parallel work on apps does not collide.
