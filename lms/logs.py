@@ -17,7 +17,11 @@ from celery.signals import before_task_publish, task_postrun, task_prerun
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
+# Full (five groups or more) or "::"-shortened IPv6 addresses; times like 14:30:00 stay.
+_IPV6 = re.compile(
+    r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){4,7}[0-9a-fA-F]{1,4}"
+    r"|(?:[0-9a-fA-F]{1,4}:){0,6}:(?::?[0-9a-fA-F]{1,4}){1,7})(?![\w:])"
+)
 # Invitation, password-reset and verification links carry secrets as path segments.
 _TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-]{20,}(?=/|$|\s|\?)")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")

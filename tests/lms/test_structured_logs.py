@@ -106,3 +106,20 @@ def test_no_personal_data_in_the_logs(client, log_lines, settings):
     for secret in ("anna.amsel@bonn.de", "192.0.2.44", "127.0.0.1", token, "Anna Amsel"):
         assert secret not in text, secret  # … without anyone's data
     assert "[E-Mail]" in text  # the exception's address was there and was redacted
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Anmeldung von anna.amsel@bonn.de", "Anmeldung von [E-Mail]"),
+        ("von 10.1.2.3 und 2001:db8::8a2e:370:7334", "von [IP] und [IP]"),
+        ("lokal ::1 und fe80::1", "lokal [IP] und [IP]"),
+        ("/konto/einladung/AbCdEfGhIjKlMnOpQrStUvWx/", "/konto/einladung/[Token]/"),
+        ("Frist 04.12.2026 um 14:30:00 Uhr, Version 1.2.3", None),  # stays as it is
+        ("Zertifikat KC-2026-000123 ausgestellt", None),
+    ],
+)
+def test_redaction_takes_personal_data_and_leaves_the_rest(line, expected):
+    from lms.logs import redact
+
+    assert redact(line) == (expected or line)
