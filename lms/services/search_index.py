@@ -106,7 +106,11 @@ def _write(batch: dict[str, list[SearchDocument]]) -> None:
                     audience=document.audience,
                     circle_id=document.circle_id,
                     page_path=document.page_path,
-                    document="" if postgres else term_document(document.title, document.body),
+                    document=(
+                        ""
+                        if postgres
+                        else term_document(document.title, f"{document.body}\n{document.context}")
+                    ),
                 )
             )
             if document.kind in VOCABULARY_KINDS:

@@ -69,6 +69,7 @@ def test_directory_entries_by_fields_shown_to_all_members(client, member_a, memb
     client.force_login(member_b)
     assert _titles(client, "Amsel") == ["Anna Amsel"]
     assert _titles(client, "Chief Digital Officer", art="person") == ["Anna Amsel"]
+    assert _titles(client, "Bundesstadt Bonn", art="person") == ["Anna Amsel"]  # organisation
     assert _titles(client, "Zwillingsplattform") == []  # shown to colleagues only: not indexed
     client.force_login(colleague)
     assert _titles(client, "Zwillingsplattform") == []
