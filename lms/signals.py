@@ -175,9 +175,9 @@ def restricted_paths_on_page_saved(sender, instance, created, **kwargs):
 
 
 @receiver(page_published)
-def search_index_on_publish(sender, instance, **kwargs):
-    """A published page is findable as it is now; a course's lessons show its new title."""
-    search_index_page(instance)
+def search_index_on_course_publish(sender, instance, **kwargs):
+    """A course's lessons show its (possibly new) title. The published page itself was
+    indexed by its full save (``search_index_on_page_saved``), which publishing performs."""
     if isinstance(instance, CoursePage):
         for lesson in LessonPage.objects.live().descendant_of(instance):
             search_index_page(lesson)

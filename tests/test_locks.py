@@ -58,3 +58,20 @@ def test_sbom_lists_the_production_packages_only(tmp_path):
     )
     assert versions["django"] == locked["django"] and versions["wagtail"] == locked["wagtail"]
     assert not {"pytest", "playwright", "ruff", "pytest-django"} & set(versions)
+
+
+def test_make_run_and_make_test_install_no_system_packages():
+    """The README's two commands (and what they depend on) call no apt-get: system packages
+    are documented and checked for, CI installs them."""
+    import re
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    recipes = {}
+    for match in re.finditer(r"^([\w./-]+):[^\n]*\n((?:\t[^\n]*\n)*)", makefile, re.M):
+        recipes[match.group(1)] = match.group(2)
+    for target in ("run", "test", "messages", "install", "peers"):
+        assert target in recipes, target
+        assert "apt-get install" not in recipes[target].replace("(Debian: apt-get install", ""), (
+            target
+        )

@@ -140,7 +140,9 @@ def search_index_remove(source: str) -> None:
 
 def search_index_page(page) -> None:
     """Index a page as it is live now; a page that is not live or not findable has no rows."""
-    page = page.specific_deferred if type(page).__name__ == "Page" else page
+    from wagtail.models import Page
+
+    page = page.specific_deferred if type(page) is Page else page
     indexer = page_indexer_for(page)
     if indexer is None:
         return
