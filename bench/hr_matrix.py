@@ -554,11 +554,14 @@ def measure(data: dict, args) -> int:
             "matrix, job profile + status in progress",
             matrix_url + f"?job_profile={data['profile'].pk}&status=in_progress",
         ),
+        ("matrix, name search 'schroder'", matrix_url + "?q=schroder"),
+        ("matrix, name search 'yilmaz' + overdue", matrix_url + "?q=yilmaz&status=overdue"),
+        ("matrix, name search, no hit", matrix_url + "?q=zzyzx"),
         ("matrix, htmx partial", matrix_url),
         ("employee record", reverse("hr_employee", args=[data["employee"]])),
         ("key figures (dashboard)", reverse("hr_dashboard", args=[city.pk])),
     ]
-    worst_p95, query_counts = 0.0, set()
+    worst_p95, worst_search_p95, query_counts = 0.0, 0.0, set()
     for name, url in scenarios:
         if name == "matrix, htmx partial":
             client.defaults["HTTP_HX_REQUEST"] = "true"
@@ -568,6 +571,8 @@ def measure(data: dict, args) -> int:
         if name.startswith("matrix"):
             worst_p95 = max(worst_p95, p95)
             query_counts.add(queries)
+        if "name search" in name:
+            worst_search_p95 = max(worst_search_p95, p95)
         print(
             f"{name:<44} {p50:>6.0f}ms {p95:>6.0f}ms {max(times):>6.0f}ms"
             f" {queries:>8} {size // 1024:>6}"
@@ -599,7 +604,9 @@ def measure(data: dict, args) -> int:
         f"Targets: matrix p95 ≤ 300 ms — worst p95 {worst_p95:.0f} ms"
         f" (queries per matrix request {sorted(query_counts)}; the job profile filter's form"
         " looks the profile up once more):"
-        f" {'met' if matrix_ok else 'MISSED'}; CSV of all rows ≤ 10 s:"
+        f" {'met' if matrix_ok else 'MISSED'}; name search p95 ≤ 300 ms — worst"
+        f" {worst_search_p95:.0f} ms: {'met' if worst_search_p95 <= 300 else 'MISSED'};"
+        " CSV of all rows ≤ 10 s:"
         f" {'met' if csv_ok else 'MISSED'} ({plain['seconds']:.1f} s)"
     )
     return 0

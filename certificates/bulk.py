@@ -24,11 +24,11 @@ from lms.models import Enrolment
 from .codes import new_verification_code
 from .models import Certificate
 from .services import (
-    _snapshot_fields,
     certificate_mail_message,
     certificate_pdf_bytes,
     certificate_pdf_store,
     lock_serial_counters,
+    snapshot_fields,
     take_serial,
     template_for_course,
 )
@@ -65,7 +65,7 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
             continue
         key = (enrolment.course_id, enrolment.content_revision_id, issued_on[enrolment.pk])
         if key not in shared:
-            shared[key] = _snapshot_fields(enrolment, templates[enrolment.course_id])
+            shared[key] = snapshot_fields(enrolment, templates[enrolment.course_id])
         new.append(
             Certificate(
                 enrolment=enrolment,

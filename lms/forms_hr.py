@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from courses.models import CoursePage
 
 from .models import Assignment, ExamTimeExtension, JobProfile
-from .selectors.hr import STATUS_LABELS
+from .selectors.hr.cells import STATUS_LABELS
 
 
 class MatrixFilterForm(forms.Form):

@@ -15,7 +15,6 @@ from .views import (
     assignments,
     departures,
     exam_time,
-    hr,
     hr_names,
     invitations,
     learning,
@@ -30,6 +29,10 @@ from .views import (
     statistics,
     xapi,
 )
+from .views.hr import exports as hr_exports
+from .views.hr import matrix as hr_matrix
+from .views.hr import people as hr_people
+from .views.hr import proofs as hr_proofs
 
 account_patterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
@@ -90,8 +93,10 @@ learning_patterns = [
     path("versuch/<int:attempt_id>/seite/", learning.quiz_page_save, name="learning_quiz_page"),
     path("versuch/<int:attempt_id>/abgeben/", learning.quiz_submit, name="learning_quiz_submit"),
     path("versuch/<int:attempt_id>/", learning.attempt_result, name="learning_attempt_result"),
-    path("nachweise/", hr.learning_external_upload, name="learning_external_upload"),
-    path("nachweise/<int:pk>/datei/", hr.external_download, name="learning_external_download"),
+    path("nachweise/", hr_proofs.learning_external_upload, name="learning_external_upload"),
+    path(
+        "nachweise/<int:pk>/datei/", hr_proofs.external_download, name="learning_external_download"
+    ),
     path("statistik/kurs/<int:course_id>/", statistics.course_statistics, name="course_statistics"),
     path(
         "statistik/kurs/<int:course_id>/zeitverlaengerung/",
@@ -101,19 +106,19 @@ learning_patterns = [
 ]
 
 hr_patterns = [
-    path("", hr.hr_home, name="hr_home"),
-    path("einheit/<int:unit_id>/", hr.matrix, name="hr_matrix"),
-    path("einheit/<int:unit_id>/kennzahlen/", hr.dashboard, name="hr_dashboard"),
-    path("einheit/<int:unit_id>/export.csv", hr.matrix_csv, name="hr_matrix_csv"),
-    path("einheit/<int:unit_id>/export.xlsx", hr.matrix_xlsx, name="hr_matrix_xlsx"),
-    path("einheit/export/<int:pk>/", hr.matrix_export, name="hr_matrix_export"),
+    path("", hr_matrix.hr_home, name="hr_home"),
+    path("einheit/<int:unit_id>/", hr_matrix.matrix, name="hr_matrix"),
+    path("einheit/<int:unit_id>/kennzahlen/", hr_matrix.dashboard, name="hr_dashboard"),
+    path("einheit/<int:unit_id>/export.csv", hr_exports.matrix_csv, name="hr_matrix_csv"),
+    path("einheit/<int:unit_id>/export.xlsx", hr_exports.matrix_xlsx, name="hr_matrix_xlsx"),
+    path("einheit/export/<int:pk>/", hr_exports.matrix_export, name="hr_matrix_export"),
     path(
         "einheit/export/<int:pk>/qualifikationen.xlsx",
-        hr.matrix_export_download,
+        hr_exports.matrix_export_download,
         name="hr_matrix_export_download",
     ),
-    path("einheit/<int:unit_id>/import/", hr.employee_import, name="hr_import"),
-    path("einheit/<int:unit_id>/zuweisen/", hr.assignment_new, name="hr_assignment_new"),
+    path("einheit/<int:unit_id>/import/", hr_people.employee_import, name="hr_import"),
+    path("einheit/<int:unit_id>/zuweisen/", assignments.assignment_new, name="hr_assignment_new"),
     path("einheit/<int:unit_id>/zuweisungen/", assignments.hr_assignments, name="hr_assignments"),
     path("zuweisung/<int:pk>/", assignments.hr_assignment_edit, name="hr_assignment_edit"),
     path(
@@ -121,7 +126,7 @@ hr_patterns = [
         assignments.hr_assignment_cancel,
         name="hr_assignment_cancel",
     ),
-    path("person/<int:user_id>/", hr.employee, name="hr_employee"),
+    path("person/<int:user_id>/", hr_people.employee, name="hr_employee"),
     path("person/<int:user_id>/austritt/", departures.hr_employment_end, name="hr_employment_end"),
     path("einheit/<int:unit_id>/ehemalige/", departures.hr_former_staff, name="hr_former_staff"),
     path("einheit/<int:unit_id>/abgleich/", people_sync.hr_sync, name="hr_sync"),
@@ -132,7 +137,7 @@ hr_patterns = [
         exam_time.hr_time_extension,
         name="hr_time_extension",
     ),
-    path("einheit/<int:unit_id>/protokoll/", hr.audit_log, name="hr_audit_log"),
+    path("einheit/<int:unit_id>/protokoll/", hr_matrix.audit_log, name="hr_audit_log"),
     path(
         "einheit/<int:unit_id>/rechtsaenderungen/",
         legal_updates.hr_legal_updates,
@@ -151,10 +156,10 @@ hr_patterns = [
         name="hr_invitation_send",
     ),
     path("namen/<int:pk>/", hr_names.name_request_decide, name="hr_name_request_decide"),
-    path("person/<int:user_id>/nachweis/", hr.external_upload, name="hr_external_upload"),
+    path("person/<int:user_id>/nachweis/", hr_proofs.external_upload, name="hr_external_upload"),
     path(
         "person/<int:user_id>/nachweis/<int:pk>/pruefen/",
-        hr.external_review,
+        hr_proofs.external_review,
         name="hr_external_review",
     ),
 ]

@@ -21,10 +21,12 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _unit_counts_stay_exact(request):
-    """After every test that wrote to the database: each unit's summed counts equal counting
-    the stored cells of its people again (``UnitStatusCount`` is written as changes by every
-    write path, so any path that forgets one fails here). Checked before the test's database
-    is rolled back (this fixture depends on it)."""
+    """After every test that wrote to the database: every stored qualification status equals
+    the live cell rules (``QualificationStatus`` is derived data: a write path that changes a
+    cell without refreshing it — as recertification once did — fails here), and each unit's
+    summed counts equal counting the stored cells of its people again (``UnitStatusCount`` is
+    written as changes by every write path, so any path that forgets one fails here). Checked
+    before the test's database is rolled back (this fixture depends on it)."""
     database = next(
         (name for name in ("db", "transactional_db") if name in request.fixturenames), None
     )
@@ -33,9 +35,22 @@ def _unit_counts_stay_exact(request):
         return
     request.getfixturevalue(database)
     yield
+    from lms.services.qualification_status import (
+        qualification_statuses_expected,
+        qualification_statuses_stored,
+    )
     from lms.services.unit_counts import unit_status_counts_expected, unit_status_counts_stored
 
     assert unit_status_counts_stored() == unit_status_counts_expected()
+    as_of = request.node.get_closest_marker("statuses_as_of")
+    stored = qualification_statuses_stored()
+    expected = qualification_statuses_expected(today=as_of.args[0] if as_of else None)
+    drift = {
+        key: (stored.get(key), expected.get(key))
+        for key in stored.keys() | expected.keys()
+        if stored.get(key) != expected.get(key)
+    }
+    assert not drift, f"stored qualification status ≠ live rules: {drift}"
 
 
 def ensure_wagtail_site():

@@ -97,3 +97,12 @@ def make_koeln_with_kundenzentren():
     land = make_organisation("Nordrhein-Westfalen", Organisation.Kind.LAND)
     koeln = make_organisation("Stadt Köln", Organisation.Kind.KREISFREIE_STADT, land, "05315000")
     return koeln, make_organisation("Kundenzentren Köln", Organisation.Kind.AMT, koeln)
+
+
+def refresh_statuses(*people) -> None:
+    """After a fixture wrote enrolments with the ORM (to set states or dates no service would,
+    e.g. a completion long ago): bring the people's stored matrix cells up to date, as every
+    service does. The suite checks after each test that stored and live cells agree."""
+    from lms.services.qualification_status import qualification_status_refresh
+
+    qualification_status_refresh(user_ids=[person.pk for person in people])

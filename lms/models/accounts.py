@@ -23,6 +23,12 @@ AGS_PATTERN = re.compile(r"^\d{8}$")
 LAND_CODES = {f"{number:02d}" for number in range(1, 17)}
 
 
+# What erasure (``lms.services.privacy.person_erase``) leaves of a person: this name and an
+# address on this domain. The address is the mark other code recognises an erased account by.
+ERASED_NAME = "Gelöschte Person"
+ERASED_EMAIL_DOMAIN = "@invalid.example"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using the platform; logs in with an e-mail address (case-insensitive)."""
 

@@ -78,7 +78,7 @@ class QualificationStatus(models.Model):
     required of the person (job profile or assignment) or that they hold or are enrolled in.
 
     Derived data: written only by ``lms.services.qualification_status`` from the live cell
-    rules (``lms.selectors.hr.qualification_cells_live``), so the matrix, its counts, filters
+    rules (``qualification_cells_live``), so the matrix, its counts, filters
     and exports read indexed rows instead of computing every cell per request."""
 
     user = models.ForeignKey(

@@ -18,7 +18,7 @@ from ..exports import matrix_xlsx_write
 from ..forms_hr import MatrixFilterForm
 from ..models import AuditEvent, MatrixExport, Organisation, User
 from ..selectors import organisations_visible_to
-from ..selectors.hr import matrix_rows, qualification_matrix
+from ..selectors.hr.matrix import matrix_rows, qualification_matrix
 from ..selectors.organisations import unit_paths_of
 from .audit import audit_record
 from .stored_files import stored_files_delete_after_commit

@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, JobProfile, Membership, Organisation, User
-from ..selectors.hr import people_visible_to
+from ..selectors.hr.people import people_visible_to
 from .accounts import membership_set
 from .audit import audit_record
 from .invitations import invitation_send

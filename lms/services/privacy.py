@@ -23,12 +23,10 @@ from ..models import (
     QuizAttempt,
     User,
 )
+from ..models.accounts import ERASED_EMAIL_DOMAIN, ERASED_NAME
 from ..personal_data import FORMAT_VERSION, erase_records, export_records, export_sections
 from .audit import audit_record
 from .hr_exports import matrix_exports_erase_for_person
-
-ERASED_NAME = "Gelöschte Person"
-ERASED_EMAIL_DOMAIN = "@invalid.example"
 
 
 def _assignments_applying_to(user: User, memberships: list[Membership]) -> list[Assignment]:

@@ -1,5 +1,5 @@
 """The stored qualification statuses: ``qualification_status_refresh`` keeps ``QualificationStatus``
-equal to the live cell rules (``lms.selectors.hr.qualification_cells_live``) for the people a
+equal to the live cell rules (``qualification_cells_live``) for the people a
 write touched. Every write path that changes a cell calls it in its own transaction, so the
 matrix shows the new status right after the action; dates are moved on nightly
 (``qualification_status_refresh_due``) and ``refresh_qualification_status`` rebuilds all.
@@ -16,14 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Enrolment, ExternalQualification, QualificationStatus, User
-from ..selectors.hr import (
-    EXPIRING,
-    EXPIRY_WARNING_DAYS,
-    HELD,
-    IN_PROGRESS,
-    NOT_STARTED,
-    qualification_cells_live,
-)
+from ..models.accounts import ERASED_EMAIL_DOMAIN
+from ..selectors.hr.cells import EXPIRING, EXPIRY_WARNING_DAYS, HELD, IN_PROGRESS, NOT_STARTED
+from ..selectors.hr.live import qualification_cells_live
 from .unit_counts import unit_counts_record, unit_status_counts_recount
 
 CHUNK_SIZE = 1000
@@ -77,13 +72,20 @@ def qualification_status_refresh(
     changed = 0
     for start in range(0, len(user_ids), CHUNK_SIZE):
         chunk = user_ids[start : start + CHUNK_SIZE]
-        names = dict(
+        accounts = (
             User.objects.select_for_update()
             .filter(pk__in=chunk)
             .order_by("pk")
-            .values_list("pk", "full_name")
+            .values_list("pk", "full_name", "email")
         )
-        live = qualification_cells_live(chunk, course_ids=course_ids, today=today)
+        names, erased = {}, []
+        for pk, full_name, email in accounts:
+            names[pk] = full_name
+            if email.endswith(ERASED_EMAIL_DOMAIN):
+                erased.append(pk)
+        live = qualification_cells_live(
+            chunk, course_ids=course_ids, today=today, erased_ids=erased
+        )
         stored = QualificationStatus.objects.filter(user_id__in=chunk)
         if course_ids is not None:
             stored = stored.filter(course_id__in=course_ids)
@@ -184,3 +186,33 @@ def qualification_status_rebuild(*, today: date | None = None) -> int:
     )
     unit_status_counts_recount()
     return changed
+
+
+def qualification_statuses_stored() -> dict[tuple[int, int], tuple]:
+    """Every stored status as {(user, course): (status, required, valid until, due date,
+    percent, enrolment)}, to compare with ``qualification_statuses_expected``."""
+    return {
+        (row[0], row[1]): row[2:]
+        for row in QualificationStatus.objects.values_list("user_id", "course_id", *FIELDS)
+    }
+
+
+def qualification_statuses_expected(*, today: date | None = None) -> dict[tuple[int, int], tuple]:
+    """What every stored status should be by the live cell rules, in the same shape as
+    ``qualification_statuses_stored``. The test suite compares the two after every test: a
+    write path that changes a cell without ``qualification_status_refresh`` fails there."""
+    user_ids = list(User.objects.values_list("pk", flat=True))
+    expected = {}
+    for start in range(0, len(user_ids), CHUNK_SIZE):
+        live = qualification_cells_live(user_ids[start : start + CHUNK_SIZE], today=today)
+        for key, item in live.items():
+            cell = item.cell
+            expected[key] = (
+                cell.status,
+                item.required,
+                cell.valid_until,
+                cell.due_date,
+                cell.percent,
+                item.enrolment_id,
+            )
+    return expected

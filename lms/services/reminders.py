@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..models import DigestSent, Enrolment, ExternalQualification, ReminderSent, User
 from ..selectors import organisations_visible_to
-from ..selectors.hr import hr_dashboard
+from ..selectors.hr.dashboard import hr_dashboard
 from ..selectors.organisations import HR_CONTACT_ROLES
 from .notifications import Kind, notify
 

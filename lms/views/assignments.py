@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..forms_hr import AssignmentForm
 from ..models import Assignment, Enrolment
 from ..selectors import organisations_visible_to
 from ..services.assignments import assignment_cancel, assignment_change, assignment_due_preview
+from ..services.hr import assignment_create
+from .hr import visible_unit
 
 
 class AssignmentChangeForm(forms.Form):
@@ -118,3 +121,27 @@ def hr_assignment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "lms/hr/assignment_cancel.html",
         {"assignment": assignment, "unit": assignment.organisation},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_new(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = visible_unit(request, unit_id)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assignment = assignment_create(
+            created_by=request.user,
+            organisation=unit,
+            course=form.cleaned_data["course"],
+            job_profile=form.cleaned_data["job_profile"],
+            due_date=form.cleaned_data["due_date"],
+            due_days_after_joining=form.cleaned_data["due_days_after_joining"],
+            recurrence_months=form.cleaned_data["recurrence_months"],
+        )
+        messages.success(
+            request,
+            _("The course “%(course)s” is assigned to %(unit)s.")
+            % {"course": assignment.course.title, "unit": unit.name},
+        )
+        return redirect("hr_matrix", unit_id=unit.pk)
+    return render(request, "lms/hr/assignment_form.html", {"unit": unit, "form": form})

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..models import Departure, Membership
 from ..selectors import organisations_visible_to
-from ..selectors.hr import people_visible_to
+from ..selectors.hr.people import people_visible_to
 from ..services.departures import employment_end, erase_on
 
 PEOPLE_PER_PAGE = 50

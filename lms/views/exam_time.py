@@ -16,7 +16,7 @@ from courses.models import CoursePage
 
 from ..forms_hr import CourseTimeExtensionForm, TimeExtensionForm
 from ..models import Enrolment, ExamTimeExtension
-from ..selectors.hr import people_visible_to
+from ..selectors.hr.people import people_visible_to
 from ..services.exam_time import time_extension_set
 from .statistics import may_see_statistics
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import NameChangeRequest
-from ..selectors.hr import people_visible_to
+from ..selectors.hr.people import people_visible_to
 from ..selectors.organisations import organisations_visible_to
 from ..services.names import NameChangeError, name_change_decide
 

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import User
-from ..selectors.hr import people_visible_to
+from ..selectors.hr.people import people_visible_to
 from ..selectors.organisations import organisations_visible_to
 from ..services.invitations import (
     invitation_accept,

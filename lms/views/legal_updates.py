@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..selectors.legal_updates import changes_with_holders
 from ..services.hr import assignment_create
-from .hr import _visible_unit
+from .hr import visible_unit
 
 
 class UpdateAssignForm(forms.Form):
@@ -42,7 +42,7 @@ def _with_forms(impacts, *, posted=None):
 @login_required
 @require_GET
 def hr_legal_updates(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _visible_unit(request, unit_id)
+    unit = visible_unit(request, unit_id)
     impacts = changes_with_holders(unit=unit, today=timezone.localdate())
     return render(
         request, "lms/hr/legal_updates.html", {"unit": unit, "impacts": _with_forms(impacts)}
@@ -52,7 +52,7 @@ def hr_legal_updates(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def hr_legal_update_assign(request: HttpRequest, unit_id: int, change_id: int) -> HttpResponse:
-    unit = _visible_unit(request, unit_id)
+    unit = visible_unit(request, unit_id)
     impacts = changes_with_holders(unit=unit, today=timezone.localdate())
     impact = next((i for i in impacts if i.change.pk == change_id), None)
     if impact is None or impact.change.update_course is None:

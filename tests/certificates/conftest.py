@@ -99,10 +99,13 @@ def make_completed_enrolment(user, course, cycle: int):
     from django.utils import timezone
 
     from lms.models import Enrolment
+    from tests.factories import refresh_statuses
 
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         user=user, course=course, cycle=cycle, status="completed", completed_at=timezone.now()
     )
+    refresh_statuses(user)
+    return enrolment
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from certificates.models import Certificate
 from certificates.tasks import certificates_issue_batch_task
 from lms.models import Enrolment, User
 from tests.certificates.conftest import make_completed_enrolment
+from tests.factories import refresh_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def test_batch_issues_renders_and_mails_each_missing_certificate(
         )
     missing = [make_completed_enrolment(p, course, 1) for p in (second, third)]
     open_enrolment = Enrolment.objects.create(user=unfinished, course=course)
+    refresh_statuses(unfinished)
     mail.outbox.clear()
 
     ids = [already.enrolment_id, *(e.pk for e in missing), open_enrolment.pk]

@@ -14,7 +14,7 @@ from certificates.models import Certificate
 from lms import services
 from lms.dates import add_months, qualification_valid_until
 from lms.models import Enrolment, JobProfile, QualificationStatus
-from lms.selectors.hr import qualification_cells_live
+from lms.selectors.hr.live import qualification_cells_live
 from tests.certificates.conftest import complete_course
 
 pytestmark = pytest.mark.django_db

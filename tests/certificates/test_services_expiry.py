@@ -52,6 +52,26 @@ def test_org_admins_get_expiry_mails_like_the_digest(issued, gemeinde_a, hr_a):
     assert admin.email in {address for m in mail.outbox for address in m.to}
 
 
+def test_expiry_mails_speak_each_recipients_language(issued, hr_a):
+    """The mail texts come from translated templates: the holder (German) and an HR contact
+    who chose English each get the text in their own language, with the link to the course
+    and to the person's record on the site's address."""
+    hr_a.preferred_language = "en"
+    hr_a.save(update_fields=["preferred_language"])
+    mail.outbox.clear()
+    _expiring_in(issued, 85)
+    services.certificate_reminders_send()
+    to_holder = next(m for m in mail.outbox if m.to == [issued.user.email])
+    to_hr = next(m for m in mail.outbox if m.to == [hr_a.email])
+    until = (timezone.localdate() + timedelta(days=85)).strftime("%d.%m.%Y")
+    assert to_holder.subject.startswith("Zertifikat läuft ab:")
+    assert f"ist gültig bis {until}" in to_holder.body
+    assert settings.SITE_URL in to_holder.body
+    assert to_hr.subject.startswith("Certificate expiring:")
+    assert issued.learner_name in to_hr.body and "is valid until" in to_hr.body
+    assert settings.SITE_URL + reverse("hr_employee", args=[issued.user_id]) in to_hr.body
+
+
 def test_late_certificate_gets_only_the_30_day_reminder(issued):
     """A certificate first seen 20 days before expiry gets the 30-day reminder only."""
     _expiring_in(issued, 20)
@@ -103,7 +123,7 @@ def test_recertification_updates_the_stored_matrix_cell(issued, learner_a, cours
     """The reported gap: the new cycle was created outside the lms services, so the stored
     status said "held" for the old enrolment while the live rules said "not started"."""
     from lms.models import QualificationStatus
-    from lms.selectors.hr import qualification_cells_live
+    from lms.selectors.hr.live import qualification_cells_live
 
     _expiring_in(issued, 30)
     new = services.enrolment_recertify(user=learner_a, course=course)

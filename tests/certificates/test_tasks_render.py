@@ -68,7 +68,7 @@ def test_render_race_keeps_one_file(learner_a, course, db):
         Certificate.objects.filter(pk=cert.pk).update(pdf="certificates/winner.pdf", sha256="x")
         return data
 
-    with mock.patch.object(services, "certificate_pdf_bytes", render_then_lose):
+    with mock.patch("certificates.services.render.certificate_pdf_bytes", render_then_lose):
         services.certificate_render(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert certificate.pdf.name == "certificates/winner.pdf"
@@ -82,7 +82,9 @@ def test_mail_failure_releases_claim_and_retry_sends_once(learner_a, course, db)
     )
     services.certificate_render(certificate_id=certificate.pk)
     with (
-        mock.patch("certificates.services.send_mail", side_effect=smtplib.SMTPException("down")),
+        mock.patch(
+            "certificates.services.mail.send_mail", side_effect=smtplib.SMTPException("down")
+        ),
         pytest.raises(smtplib.SMTPException),
     ):
         services.certificate_mail(certificate_id=certificate.pk)

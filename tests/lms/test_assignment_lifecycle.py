@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lms.models import AuditEvent, Enrolment, QualificationStatus
 from lms.services.hr import assignment_create
-from tests.factories import make_member
+from tests.factories import make_member, refresh_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def assigned(hr_a, amt_a, course):
     Enrolment.objects.filter(user=people[0], course=course).update(
         status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
     )
+    refresh_statuses(people[0])
     return assignment, people
 
 

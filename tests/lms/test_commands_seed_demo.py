@@ -98,7 +98,7 @@ def test_demo_database_from_before_the_unit_tables_gets_them(settings):
     """``make run`` on a demo database made before the matrix's unit tables: seeding again
     builds them, so the HR matrix of Bonn lists its people instead of nobody."""
     from lms.models import UnitMember, UnitStatusCount
-    from lms.selectors.hr import qualification_matrix
+    from lms.selectors.hr.matrix import qualification_matrix
 
     call_command("seed_demo", stdout=io.StringIO())
     bonn = Organisation.objects.get(ags="05314000")

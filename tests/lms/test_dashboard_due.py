@@ -10,6 +10,7 @@ from django.utils import timezone
 from lms.models import Enrolment
 from lms.services.hr import assignment_create
 from lms.services.learning import enrolment_create
+from tests.factories import refresh_statuses
 
 
 def test_overdue_first_with_text_symbol_and_who_assigned(
@@ -23,6 +24,7 @@ def test_overdue_first_with_text_symbol_and_who_assigned(
     Enrolment.objects.filter(user=learner_a, course=first).update(
         due_date=today - timedelta(days=3)
     )
+    refresh_statuses(learner_a)
     enrolment_create(user=learner_a, course=second)  # no due date, enrolled last
     enrolment_create(user=learner_a, course=third, due_date=today + timedelta(days=5))
     client.force_login(learner_a)

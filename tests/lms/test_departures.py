@@ -14,7 +14,7 @@ from lms import services
 from lms.models import Departure, Enrolment, Membership, User
 from lms.services.departures import employment_end
 from lms.services.retention import retention_enforce
-from tests.factories import make_member
+from tests.factories import make_member, refresh_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def leaver(amt_a, cdo_profile, course):
     done = Enrolment.objects.create(
         user=person, course=course, status="completed", completed_at=timezone.now()
     )
+    refresh_statuses(person)
     certificate_issue(enrolment=done)
     return person
 

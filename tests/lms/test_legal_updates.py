@@ -18,7 +18,7 @@ from courses.models import (
 from lms.models import Assignment, Enrolment, Membership
 from lms.services.learning import enrolment_create
 from tests.courses.fixtures import publish
-from tests.factories import make_member
+from tests.factories import make_member, refresh_statuses
 
 TODAY = timezone.localdate()
 
@@ -29,6 +29,7 @@ def _completed(person, course, days_ago):
         status=Enrolment.Status.COMPLETED,
         completed_at=timezone.now() - datetime.timedelta(days=days_ago),
     )
+    refresh_statuses(person)
     return enrolment
 
 

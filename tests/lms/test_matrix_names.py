@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from lms import services
 from lms.names import name_fold, name_sort_key
-from lms.selectors.hr import qualification_matrix
+from lms.selectors.hr.matrix import qualification_matrix
 from tests.factories import make_member
 
 

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from lms import services
 from lms.models import Enrolment, ExternalQualification, JobProfile, QualificationStatus, User
-from lms.selectors.hr import STATUS_LABELS, qualification_cells_live, qualification_matrix
+from lms.selectors.hr.cells import STATUS_LABELS
+from lms.selectors.hr.live import qualification_cells_live
+from lms.selectors.hr.matrix import qualification_matrix
 from lms.services import learning as learning_services
 from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import make_member
@@ -18,6 +20,7 @@ from tests.lms.learning_helpers import lessons_of
 from tests.lms.test_views_query_counts import build_course
 
 TODAY = date(2026, 11, 26)
+pytestmark = pytest.mark.statuses_as_of(TODAY)
 
 
 def _local(day: date, hour: int = 0, minute: int = 30):
@@ -126,6 +129,7 @@ def test_stored_statuses_equal_live_computation(city):
     assert {status for status, *_rest in stored.values()} == set(STATUS_LABELS)
 
 
+@pytest.mark.statuses_as_of(TODAY + timedelta(days=7))
 def test_nightly_refresh_moves_dates_and_is_idempotent(city):
     """A week later the nightly refresh stores what the rules say then; a second run is a no-op."""
     from lms.services.qualification_status import qualification_status_refresh_due

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from lms import services
 from lms.models import ExternalQualification, JobProfile, QualificationStatus, User
-from lms.selectors.hr import qualification_cells_live, qualification_matrix
+from lms.selectors.hr.live import qualification_cells_live
+from lms.selectors.hr.matrix import qualification_matrix
 from lms.services import learning as svc
 from lms.services.hr import assignment_create
 from lms.services.privacy import person_erase
@@ -190,3 +191,37 @@ def test_deleting_a_unit_refreshes_its_members_after_commit(
         amt_a.delete()
     assert not QualificationStatus.objects.filter(user=employee_a, required=True).exists()
     assert _stored_equals_live()
+
+
+def test_the_after_test_check_sees_a_write_that_skips_the_refresh(learner_a, course):
+    """The suite's after-each-test check compares every stored status with the live rules. A
+    write path that changes a cell without the refresh — as recertification once created its
+    new enrolment itself — is seen as drift; the refresh removes it."""
+    from lms.models import Enrolment
+    from lms.services.qualification_status import (
+        qualification_status_refresh,
+        qualification_statuses_expected,
+        qualification_statuses_stored,
+    )
+
+    svc.enrolment_create(user=learner_a, course=course)
+    assert qualification_statuses_stored() == qualification_statuses_expected()
+    Enrolment.objects.filter(user=learner_a, course=course).update(
+        status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
+    )  # past the services, as the old recertification wrote
+    stored, expected = qualification_statuses_stored(), qualification_statuses_expected()
+    assert stored[(learner_a.pk, course.pk)][0] == "not_started"
+    assert expected[(learner_a.pk, course.pk)][0] == "held"
+    qualification_status_refresh(user_ids=[learner_a.pk])
+    assert qualification_statuses_stored() == qualification_statuses_expected()
+
+
+def test_an_erased_person_gets_no_cells_back_from_a_rebuild(learner_a, course):
+    """Erasure deletes the person's stored statuses; their anonymised enrolments stay for the
+    statistics. A later full rebuild (after a deploy) must not bring cells back for them."""
+    svc.enrolment_create(user=learner_a, course=course)
+    operator = User.objects.create_superuser(email="betrieb@example.org", full_name="Betrieb")
+    person_erase(user=learner_a, by=operator)
+    call_command("refresh_qualification_status", stdout=io.StringIO())
+    assert not QualificationStatus.objects.filter(user=learner_a).exists()
+    assert qualification_cells_live([learner_a.pk]) == {}

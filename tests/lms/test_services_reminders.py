@@ -11,7 +11,7 @@ from lms.models import DigestSent, Enrolment, JobProfile, ReminderSent
 from lms.services.hr import enrolment_assign
 from lms.services.reminders import digest_send_weekly
 from lms.tasks import digest_send_weekly_task, reminders_send_due_task
-from tests.factories import make_member
+from tests.factories import make_member, refresh_statuses
 
 
 @pytest.fixture
@@ -65,6 +65,7 @@ def test_reminders_completed_enrolment_gets_none(
     Enrolment.objects.filter(pk=enrolment.pk).update(
         status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
     )
+    refresh_statuses(employee_a)
     with django_capture_on_commit_callbacks(execute=True):
         reminders_send_due_task.delay()
     assert mail.outbox == [] and not ReminderSent.objects.exists()

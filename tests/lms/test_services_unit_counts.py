@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lms import services
 from lms.models import JobProfile, UnitStatusCount, User
-from lms.selectors.hr import qualification_matrix
+from lms.selectors.hr.matrix import qualification_matrix
 from lms.services.hr import enrolment_assign
 from lms.services.qualification_status import qualification_status_refresh
 from lms.services.unit_counts import (

@@ -21,7 +21,8 @@ from lms.models import (
     NameChangeRequest,
     PeopleSync,
 )
-from lms.selectors.hr import cell_for, qualification_matrix
+from lms.selectors.hr.cells import cell_for
+from lms.selectors.hr.matrix import qualification_matrix
 from lms.services.hr import assignment_create
 from tests.factories import make_member
 

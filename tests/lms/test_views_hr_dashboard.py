@@ -12,10 +12,10 @@ from django.utils import timezone
 from lms import services
 from lms.dates import add_months
 from lms.models import Enrolment, User
-from lms.selectors.hr import hr_dashboard
+from lms.selectors.hr.dashboard import hr_dashboard
 from lms.services.hr import enrolment_assign
 from lms.services.qualification_status import qualification_status_refresh
-from tests.factories import make_member, make_organisation
+from tests.factories import make_member, make_organisation, refresh_statuses
 
 
 def _completed(person, course, days_ago: int) -> None:
@@ -26,6 +26,7 @@ def _completed(person, course, days_ago: int) -> None:
         status="completed",
         completed_at=timezone.make_aware(datetime.combine(on, time(12))),
     )
+    refresh_statuses(person)
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def test_dashboard_lists_the_most_urgent_and_links_to_all(client, hr_a, gemeinde
 
 def test_dashboard_caps_long_lists(client, hr_a, gemeinde_a, bonn, course, monkeypatch):
     """A city with thousands of overdue items gets the most urgent ones and the total."""
-    monkeypatch.setattr("lms.selectors.hr.DASHBOARD_LIST_LIMIT", 1)
+    monkeypatch.setattr("lms.selectors.hr.dashboard.DASHBOARD_LIST_LIMIT", 1)
     earlier = make_member(bonn["late"].memberships.get().organisation, full_name="Egon Früher")
     enrolment_assign(
         user=earlier, course=course, due_date=timezone.localdate() - timedelta(days=30)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from lms import services
 from lms.forms_hr import MAX_PROOF_BYTES
 from lms.models import ExternalQualification, MatrixExport, Membership, User
-from lms.selectors.hr import qualification_matrix
+from lms.selectors.hr.matrix import qualification_matrix
 from lms.services.hr_exports import matrix_export_build
 from lms.services.qualification_status import qualification_status_refresh
 from tests.factories import make_member
@@ -289,7 +289,7 @@ def test_external_cell_statuses():
     it only replaces a cell it beats."""
     from datetime import date
 
-    from lms.selectors.hr import Cell, better_cell, cell_for_external
+    from lms.selectors.hr.cells import Cell, better_cell, cell_for_external
 
     today = date(2026, 11, 26)
     assert cell_for_external(None, today=today).status == "held"
