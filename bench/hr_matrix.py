@@ -33,6 +33,7 @@ import resource
 import sys
 import time
 import tracemalloc
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -317,7 +318,8 @@ def generate(people: int, seed: int = 20261126) -> dict:
                 else None
             )
             row = (enrolment_id, user_id, course_id, 1, source, status, due, enrolled, completed)
-            enrolment_rows.append((*row, until))
+            registration = uuid.UUID(int=rng.getrandbits(128), version=4)  # xAPI registration
+            enrolment_rows.append((*row, until, registration))
             for lesson_id, title in lessons[course_id][:done]:
                 progress_rows.append(
                     (
@@ -343,6 +345,7 @@ def generate(people: int, seed: int = 20261126) -> dict:
             "enrolled_at",
             "completed_at",
             "valid_until",
+            "registration",
         ],
         enrolment_rows,
     )
