@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login worker clean
+.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login bench-cluster worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -153,6 +153,12 @@ COUNT ?= 10000
 bench-bulk: install
 	$(BIN)/pip install --quiet "$$($(BIN)/python -c "import tomllib; print(next(d for d in tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench'] if d.startswith('psutil')))")"
 	$(BIN)/python bench/bulk_issue.py --count $(COUNT) $(BENCH_ARGS)
+
+## Cluster (bench/cluster.py): the exam load through HAProxy against one and two app servers
+## with the same workers, and certificate issuance onto the disk and into S3 (SeaweedFS).
+bench-cluster: bench-extra messages bench-services peers
+	@command -v haproxy >/dev/null || { echo "bench-cluster needs haproxy (apt-get install haproxy)"; exit 1; }
+	$(BIN)/python bench/cluster.py $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=info --concurrency=2

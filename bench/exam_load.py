@@ -446,6 +446,12 @@ def main() -> None:
         "--time-limit", type=int, default=15, help="the exam's time limit in minutes (0: none)"
     )
     parser.add_argument(
+        "--servers",
+        type=int,
+        default=0,
+        help="0: one gunicorn reached directly; N: N gunicorns sharing --workers behind HAProxy",
+    )
+    parser.add_argument(
         "--from-login",
         action="store_true",
         help="learners sign in through the login form first (else: prepared session cookies)",
@@ -465,7 +471,9 @@ def main() -> None:
 
         connections.close_all()
         backlog = ["--backlog", "4096"]
-        with harness.gunicorn(port=PORT, workers=args.workers, extra_args=backlog) as server:
+        with harness.app_servers(
+            port=PORT, servers=args.servers, workers=args.workers, extra_args=backlog
+        ) as server:
             base_url = server.url
             print(
                 f"quiz '{quiz.title}' ({question_count} questions) at {quiz.url}; "
@@ -475,7 +483,13 @@ def main() -> None:
                 f"the next, then the submit of the last"
                 + (" — learners sign in through the login form first" if args.from_login else "")
             )
-            print(f"gunicorn {args.workers} sync workers; load average {harness.load_average()}")
+            topology = (
+                f"{args.servers} gunicorn servers × {args.workers // args.servers} sync workers"
+                " behind HAProxy"
+                if args.servers
+                else f"gunicorn {args.workers} sync workers"
+            )
+            print(f"{topology}; load average {harness.load_average()}")
             stats, elapsed = run_locust(
                 run, base_url, users=args.users, spawn_rate=args.spawn_rate, timeout=args.timeout
             )

@@ -235,6 +235,92 @@ def gunicorn(
             process.wait(timeout=5)
 
 
+HAPROXY_CONFIG = """global
+    maxconn 8000
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+    retries 2
+    option redispatch
+frontend web
+    bind 127.0.0.1:{port}
+    default_backend app
+backend app
+    balance roundrobin
+    option httpchk GET /healthz
+    http-check expect status 200
+{servers}
+"""
+
+
+@contextlib.contextmanager
+def haproxy(*, port: int, backends: list[int]) -> Iterator[Server]:
+    """HAProxy on 127.0.0.1:``port`` in front of the app servers on ``backends`` (round robin,
+    health checks on /healthz, a retry on another server for a dropped connection), as the
+    cluster test runs it but without TLS (the bench compares topologies, not ciphers)."""
+    servers = "\n".join(
+        f"    server app{index} 127.0.0.1:{backend} check inter 2s"
+        for index, backend in enumerate(backends, start=1)
+    )
+    config = Path(tempfile.mkdtemp(prefix="bench-haproxy-")) / "haproxy.cfg"
+    config.write_text(HAPROXY_CONFIG.format(port=port, servers=servers))
+    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        ["haproxy", "-f", str(config), "-db"], cwd=ROOT, start_new_session=True
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"haproxy exited with {process.returncode}")
+            with contextlib.suppress(OSError):
+                if http_get(f"{base_url}/healthz", timeout=2)[0] == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("haproxy did not pass a request within 30 s")
+            time.sleep(0.3)
+        yield Server(base_url, process.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def app_servers(*, port: int, servers: int, workers: int, extra_args=()) -> Iterator[Server]:
+    """``servers`` == 0: one gunicorn with ``workers`` on ``port``, reached directly. Otherwise
+    ``servers`` gunicorns sharing the ``workers`` between them, behind HAProxy on ``port``."""
+    if servers == 0:
+        with gunicorn(port=port, workers=workers, extra_args=extra_args) as server:
+            yield server
+        return
+    with contextlib.ExitStack() as stack:
+        backends = [port + 1 + index for index in range(servers)]
+        for backend in backends:
+            stack.enter_context(
+                gunicorn(port=backend, workers=workers // servers, extra_args=extra_args)
+            )
+        yield stack.enter_context(haproxy(port=port, backends=backends))
+
+
+def sign_in_with_second_factor(client, user) -> None:
+    """Sign ``user`` in on a Django test client with the second factor confirmed, as after the
+    code from their authenticator app: HR and other privileged people reach nothing else under
+    the production settings (``MFA_REQUIRED``)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="Bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
