@@ -242,6 +242,7 @@ defaults
     timeout connect 5s
     timeout client 300s
     timeout server 300s
+    timeout queue 300s
     retries 2
     option redispatch
 frontend web
@@ -256,12 +257,17 @@ backend app
 
 
 @contextlib.contextmanager
-def haproxy(*, port: int, backends: list[int]) -> Iterator[Server]:
+def haproxy(*, port: int, backends: list[int], per_server: int) -> Iterator[Server]:
     """HAProxy on 127.0.0.1:``port`` in front of the app servers on ``backends`` (round robin,
     health checks on /healthz, a retry on another server for a dropped connection), as the
-    cluster test runs it but without TLS (the bench compares topologies, not ciphers)."""
+    cluster test runs it but without TLS (the bench compares topologies, not ciphers).
+
+    Each server gets at most ``per_server`` requests at once (its sync workers); the rest wait
+    in HAProxy's queue. Without that limit a saturated server's backlog also holds the health
+    check, which then times out: HAProxy took the only server out and answered 503 (seen in the
+    first run of bench/cluster.py)."""
     servers = "\n".join(
-        f"    server app{index} 127.0.0.1:{backend} check inter 2s"
+        f"    server app{index} 127.0.0.1:{backend} check inter 2s fall 3 maxconn {per_server}"
         for index, backend in enumerate(backends, start=1)
     )
     config = Path(tempfile.mkdtemp(prefix="bench-haproxy-")) / "haproxy.cfg"
@@ -302,7 +308,9 @@ def app_servers(*, port: int, servers: int, workers: int, extra_args=()) -> Iter
             stack.enter_context(
                 gunicorn(port=backend, workers=workers // servers, extra_args=extra_args)
             )
-        yield stack.enter_context(haproxy(port=port, backends=backends))
+        yield stack.enter_context(
+            haproxy(port=port, backends=backends, per_server=workers // servers)
+        )
 
 
 def sign_in_with_second_factor(client, user) -> None:

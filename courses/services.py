@@ -33,7 +33,7 @@ def legal_change_notify_trainers(*, change_id: int) -> int:
         for trainer in course.responsible_trainers.all():
             lessons_by_trainer.setdefault(trainer, []).extend(own)
     for trainer, own in lessons_by_trainer.items():
-        with translation.override(getattr(trainer, "language", None) or settings.LANGUAGE_CODE):
+        with translation.override(trainer.preferred_language or settings.LANGUAGE_CODE):
             body = render_to_string(
                 "courses/mail/legal_change.txt",
                 {

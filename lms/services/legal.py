@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from .. import legal_content
 from ..models import AccessibilityFeedback, AccessibilityStatementPage, LegalPage
@@ -40,10 +41,13 @@ def accessibility_feedback_mail(*, feedback_id: int) -> bool:
     if not claimed or not recipient:
         return False
     feedback = AccessibilityFeedback.objects.get(pk=feedback_id)
-    body = render_to_string(
-        "lms/mail/accessibility_feedback.txt", {"feedback": feedback, "site_url": settings.SITE_URL}
-    )
-    send_mail("Rückmeldung zur Barrierefreiheit", body, None, [recipient])
+    with translation.override(settings.LANGUAGE_CODE):  # the operator's mailbox: German
+        body = render_to_string(
+            "lms/mail/accessibility_feedback.txt",
+            {"feedback": feedback, "site_url": settings.SITE_URL},
+        )
+        subject = pgettext("mail subject", "Accessibility feedback")
+    send_mail(subject, body, None, [recipient])
     return True
 
 

@@ -100,6 +100,20 @@ def test_recording_a_change_mails_the_responsible_trainers_once(
     assert len([m for m in mail.outbox if "Reform des GWB" in m.subject]) == 1
 
 
+def test_the_change_mail_speaks_the_trainers_language(
+    lessons, acts, trainer, django_capture_on_commit_callbacks
+):
+    """A trainer who chose English gets the mail in English (it used to look for a language
+    field the account does not have, and always wrote German)."""
+    trainer.preferred_language = "en"
+    trainer.save(update_fields=["preferred_language"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _record_change([acts["GWB"]])
+    sent = next(m for m in mail.outbox if "Reform des GWB" in m.subject)
+    assert sent.subject.startswith("Lessons to review:")
+
+
 def test_dashboard_lists_flagged_lessons_to_their_trainer_only(client, lessons, acts, trainer):
     """The Wagtail dashboard of the course's trainer lists the flagged lesson; another
     trainer's dashboard does not."""
