@@ -269,14 +269,10 @@ def run(args) -> None:
             worker.wait(30)
 
     stored = Certificate.objects.filter(enrolment_id__in=enrolment_ids).exclude(pdf="")
-    if args.s3:
-        pdf_count, size = stored.count(), 0
-        for name in stored.values_list("pdf", flat=True)[:100]:  # a sample: sizes are alike
-            size += default_storage.size(name)
-        size = size * pdf_count / max(1, min(100, pdf_count))
-    else:
-        pdfs = list((WORK_DIR / "media").rglob("*.pdf"))
-        pdf_count, size = len(pdfs), sum(p.stat().st_size for p in pdfs)
+    pdf_count, size = stored.count(), 0
+    for name in stored.values_list("pdf", flat=True)[:100]:  # a sample: the sizes are alike
+        size += default_storage.size(name)
+    size = size * pdf_count / max(1, min(100, pdf_count))
     serials = Certificate.objects.filter(enrolment_id__in=enrolment_ids).values_list(
         "serial", flat=True
     )

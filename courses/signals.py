@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
 from .models import LegalActChange
@@ -24,9 +24,16 @@ def legal_change_recorded(sender, instance, created, **kwargs):
 @receiver(post_save, sender=Revision, dispatch_uid="review_restarts_on_new_revision")
 def review_restarts_on_new_revision(sender, instance, created, **kwargs):
     """A revision saved while a page is in review restarts the review on that revision: the
-    reviewer approves what they see, and approving the older revision is refused."""
+    reviewer approves what they see, and approving the older revision is refused. The same for
+    a page in an open course review (``courses.reviews.course_review_page_saved``)."""
     if not created:
         return
+    if instance.base_content_type.model_class() is not None and issubclass(
+        instance.base_content_type.model_class(), Page
+    ):
+        from .reviews import course_review_page_saved
+
+        course_review_page_saved(instance)
     obj = instance.content_object
     workflow_state = getattr(obj, "current_workflow_state", None)
     if workflow_state is None or workflow_state.status != workflow_state.STATUS_IN_PROGRESS:

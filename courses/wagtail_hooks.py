@@ -6,13 +6,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from . import admin_views
+from . import admin_views, review_views
 from .legal_currency import lessons_to_review
 from .models import CoursePage
-from .services import may_manage_responsible_trainers
+from .reviews import may_submit
+from .services import may_manage_responsible_trainers, trainers_queryset
 
 
 class LessonsToReviewPanel(Component):
@@ -45,7 +47,51 @@ def responsible_trainers_urls():
             admin_views.responsible_trainers,
             name="courses_responsible_trainers",
         ),
+        path("kurspruefung/", review_views.review_list, name="course_review_list"),
+        path("kurspruefung/<int:pk>/", review_views.detail, name="course_review_detail"),
+        path(
+            "kurspruefung/einreichen/<int:course_id>/",
+            review_views.submit,
+            name="course_review_submit",
+        ),
     ]
+
+
+class CourseReviewsMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or trainers_queryset().filter(pk=user.pk).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def course_reviews_menu_item():
+    return CourseReviewsMenuItem(
+        _("Course reviews"), reverse("course_review_list"), icon_name="tasks", order=250
+    )
+
+
+class SubmitCourseButton(PageMenuItem):
+    """On every page of a course: submit the whole course's changes for one review."""
+
+    label = _("Submit the course for review")
+    icon_name = "tasks"
+
+    @cached_property
+    def course(self):
+        specific = self.page.specific_deferred
+        return specific.get_course() if hasattr(specific, "get_course") else None
+
+    def is_shown(self, user):
+        return self.course is not None and may_submit(self.course, user)
+
+    @cached_property
+    def url(self):
+        return reverse("course_review_submit", args=[self.course.pk])
+
+
+@hooks.register("register_page_header_buttons")
+def submit_course_header_button(page, user, view_name, next_url=None):
+    yield SubmitCourseButton(page=page, priority=60)
 
 
 class ResponsibleTrainersButton(PageMenuItem):

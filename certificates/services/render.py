@@ -115,7 +115,9 @@ def certificate_pdf_store(certificate: Certificate, pdf: bytes) -> bool:
     """Store a rendered PDF with its SHA-256 unless the certificate got one meanwhile (or its
     holder was erased): the conditional UPDATE decides, the loser's file is deleted. A pending
     certificate becomes issued. Returns whether this PDF was kept."""
-    name = default_storage.save(
+    # The name is random (192 bits), so no other file can hold it: ``_save`` skips the
+    # storage's search for a free name, which on S3 is one HEAD request per certificate.
+    name = default_storage._save(
         f"certificates/{certificate.issued_on.year}/{secrets.token_urlsafe(24)}.pdf",
         ContentFile(pdf),
     )

@@ -6,6 +6,7 @@ These models hold content and presentation only; progress and completion live in
 
 from .legal import LegalAct, LegalActChange, LessonLegalSource
 from .pages import CourseIndexPage, CourseOutcome, CoursePage, LessonPage, ModulePage, QuizPage
+from .review import CourseReview, CourseReviewItem
 from .topics import Topic
 from .workflow import SecondTrainerApprovalTask
 
@@ -16,6 +17,8 @@ __all__ = [
     "LessonLegalSource",
     "CourseOutcome",
     "CoursePage",
+    "CourseReview",
+    "CourseReviewItem",
     "LessonPage",
     "ModulePage",
     "QuizPage",
