@@ -12,7 +12,7 @@ debootstrap --variant=minbase --include=ca-certificates bookworm "$root" "$mirro
 cat > "$root/etc/apt/sources.list" <<SOURCES
 deb $mirror bookworm main
 deb $mirror bookworm-updates main
-deb http://security.debian.org/debian-security bookworm-security main
+deb http://deb.debian.org/debian-security bookworm-security main
 SOURCES
 chroot "$root" sh -c 'apt-get update && apt-get -y upgrade && apt-get clean && rm -rf /var/lib/apt/lists/*'
 # The root filesystem as the one layer of an image built FROM scratch.
@@ -20,4 +20,4 @@ context="$(mktemp -d)"
 trap 'rm -rf "$root" "$context"' EXIT
 tar -C "$root" -cf "$context/rootfs.tar" .
 printf 'FROM scratch\nADD rootfs.tar /\nCMD ["/bin/bash"]\n' > "$context/Containerfile"
-buildah bud --isolation chroot -t localhost/kommunal-campus-base:bookworm "$context"
+buildah ${BUILDAH_ARGS:-} bud --isolation chroot -t localhost/kommunal-campus-base:bookworm "$context"
