@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login bench-cluster worker clean
+.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login bench-cluster image chart-check worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -159,6 +159,23 @@ bench-bulk: install
 bench-cluster: bench-extra messages bench-services peers
 	@command -v haproxy >/dev/null || { echo "bench-cluster needs haproxy (apt-get install haproxy)"; exit 1; }
 	$(BIN)/python bench/cluster.py $(BENCH_ARGS)
+
+## Container image (deploy/container): a Debian 12 base from Debian's packages (debootstrap),
+## the image (buildah), then deploy/container/verify.sh runs it against PostgreSQL and Redis.
+## BUILDAH_ARGS="--storage-driver vfs" where overlay mounts are not allowed (containers, CI).
+BUILDAH_ARGS ?=
+IMAGE ?= localhost/kommunal-campus:dev
+IMAGE_BUILD_ARGS ?= -v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/build-ca.crt:ro --build-arg PIP_CERT=/etc/ssl/certs/build-ca.crt
+image:
+	@command -v buildah >/dev/null && command -v debootstrap >/dev/null || { echo "make image needs buildah and debootstrap (apt-get install buildah debootstrap)"; exit 1; }
+	buildah $(BUILDAH_ARGS) inspect localhost/kommunal-campus-base:bookworm >/dev/null 2>&1 || BUILDAH_ARGS="$(BUILDAH_ARGS)" sh deploy/container/build-base.sh
+	buildah $(BUILDAH_ARGS) bud --isolation chroot $(IMAGE_BUILD_ARGS) -f deploy/container/Containerfile -t $(IMAGE) .
+	BUILDAH_ARGS="$(BUILDAH_ARGS)" sh deploy/container/verify.sh $(IMAGE)
+
+## The Helm chart (deploy/helm): helm lint --strict, rendered objects against the Kubernetes
+## schemas, and what the chart promises (tests/deploy). helm comes with the npm packages.
+chart-check: install
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest -q tests/deploy
 
 worker: install
 	$(BIN)/celery -A lms worker --beat --loglevel=info --concurrency=2

@@ -10,7 +10,7 @@ case "$role" in
     rm -f /tmp/prometheus/*.db  # a restarted pod starts its counters afresh
     exec gunicorn lms.wsgi --bind 0.0.0.0:8000 --workers "${GUNICORN_WORKERS:-3}" \
       --worker-tmp-dir /tmp --timeout 60 --graceful-timeout 30 \
-      --forwarded-allow-ips "*" --access-logfile - "$@" ;;
+      --forwarded-allow-ips "*" "$@" ;;  # access lines come from the app (structured)
   worker)
     exec celery -A lms worker --concurrency "${CELERY_CONCURRENCY:-2}" --loglevel INFO "$@" ;;
   beat)
