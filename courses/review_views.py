@@ -138,6 +138,7 @@ def detail(request, pk: int):
     review = _visible_review(request, pk)
     deciding = may_decide(review, request.user)
     form = DecisionForm(request.POST or None, initial={"fingerprint": review_fingerprint(review)})
+    decision_errors = []
     if request.method == "POST":
         if not deciding:
             raise PermissionDenied
@@ -157,7 +158,13 @@ def detail(request, pk: int):
                     messages.success(request, _("Changes requested: the author has been told."))
                 return redirect("course_review_detail", review.pk)
             except ValidationError as error:
-                form.add_error(None, error)
+                # A fresh form: it carries the fingerprint of what the page shows now, so the
+                # reviewer can decide again after reading it (the comment is kept).
+                comment = form.cleaned_data.get("comment", "")
+                form = DecisionForm(
+                    initial={"fingerprint": review_fingerprint(review), "comment": comment}
+                )
+                decision_errors = error.messages
     items = []
     for item in review.items.select_related("page", "revision__user", "live_revision").order_by(
         "page__path"
@@ -182,6 +189,7 @@ def detail(request, pk: int):
             "items": items,
             "form": form,
             "deciding": deciding,
+            "decision_errors": decision_errors,
             "is_author": request.user.pk in review_authors(review),
         },
         status=status,

@@ -145,6 +145,7 @@ def test_a_page_saved_after_opening_refuses_the_approval_and_makes_its_author_an
     response = _decide(client, review, reviewer, "approve", fingerprint=seen)
     assert response.status_code == 400
     assert "nach dem Öffnen" in response.content.decode()
+    assert f'value="{review_fingerprint(review)}"' in response.content.decode()  # decide again
     assert "Ungeprüft" not in str(LessonPage.objects.get(pk=lesson.pk).body)
     # Who saved during the review may not approve it; the reviewer may, after reading again.
     refused = _decide(client, review, co_author, "approve")
