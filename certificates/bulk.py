@@ -24,7 +24,7 @@ from lms.models import Enrolment
 from .codes import new_verification_code
 from .models import Certificate
 from .services import (
-    certificate_mail_message,
+    certificate_issued_notify,
     certificate_pdf_bytes,
     certificate_pdf_store,
     lock_serial_counters,
@@ -119,10 +119,11 @@ def certificates_mail_many(*, certificate_ids: list[int]) -> int:
     try:
         with get_connection() as connection:
             for certificate in certificates:
-                subject, body = certificate_mail_message(certificate)
-                connection.send_messages(
-                    [EmailMessage(subject, body, None, [certificate.user.email])]
-                )
+                message = certificate_issued_notify(certificate)  # in the app in any case
+                if message is not None:
+                    connection.send_messages(
+                        [EmailMessage(*message, None, [certificate.user.email])]
+                    )
                 unsent.discard(certificate.pk)
     finally:
         if unsent:

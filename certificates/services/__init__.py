@@ -33,7 +33,12 @@ from .issue import (
     take_serial,
     template_for_course,
 )
-from .mail import certificate_mail, certificate_mail_message, certificate_reminders_send
+from .mail import (
+    certificate_issued_notify,
+    certificate_mail,
+    certificate_mail_message,
+    certificate_reminders_send,
+)
 from .render import (
     certificate_pdf_bytes,
     certificate_pdf_store,
@@ -51,6 +56,7 @@ __all__ = [
     "certificate_export_build",
     "certificate_export_request",
     "certificate_issue",
+    "certificate_issued_notify",
     "certificate_mail",
     "certificate_mail_message",
     "certificate_pdf_bytes",

@@ -39,6 +39,22 @@ def certificate_mail_message(certificate: Certificate) -> tuple[str, str]:
     return subject, body
 
 
+def certificate_issued_notify(certificate: Certificate) -> tuple[str, str] | None:
+    """Record the "certificate issued" notification (once per certificate) and return the
+    mail's subject and body if the holder wants it by mail at once; None otherwise. Single and
+    batch issuance both go through here, so every issued certificate reaches the notification
+    centre."""
+    subject, body = certificate_mail_message(certificate)
+    notified = notify(
+        user=certificate.user,
+        kind=NoticeKind.CERTIFICATE_ISSUED,
+        key=f"certificate:{certificate.pk}:issued",
+        subject=subject,
+        url=reverse("certificate_list"),
+    )
+    return (subject, body) if notified.mail_now else None
+
+
 def certificate_mail(*, certificate_id: int) -> bool:
     """Mail the learner the link to the certificate, at most once.
 
@@ -51,16 +67,10 @@ def certificate_mail(*, certificate_id: int) -> bool:
     if not claimed:
         return False
     certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
-    subject, body = certificate_mail_message(certificate)
-    notified = notify(
-        user=certificate.user,
-        kind=NoticeKind.CERTIFICATE_ISSUED,
-        key=f"certificate:{certificate.pk}:issued",
-        subject=subject,
-        url=reverse("certificate_list"),
-    )
-    if not notified.mail_now:
+    message = certificate_issued_notify(certificate)
+    if message is None:
         return False  # the person reads it in the app (or in their summary mail)
+    subject, body = message
     try:
         send_mail(subject, body, None, [certificate.user.email])
     except Exception:

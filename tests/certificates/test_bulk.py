@@ -97,3 +97,23 @@ def test_backfill_skips_erased_people(course, admin_user):
     person_erase(user=erased, by=admin_user)
     call_command("issue_missing_certificates", stdout=io.StringIO())
     assert list(Certificate.objects.values_list("enrolment", flat=True)) == [enrolments[0].pk]
+
+
+def test_batch_issuance_reaches_the_notification_centre_and_respects_the_choice(course):
+    """The reported gap: batch issuance mailed past the notification centre. Now every issued
+    certificate is a notification; who chose "in the app only" gets no mail."""
+    from lms.models import Notification
+    from lms.services.notifications import Delivery, notification_preferences_set
+
+    mailed, quiet = _people(2)
+    notification_preferences_set(
+        user=quiet, choices={Notification.Kind.CERTIFICATE_ISSUED: Delivery.APP}
+    )
+    enrolments = [make_completed_enrolment(person, course, 1) for person in (mailed, quiet)]
+    mail.outbox.clear()
+    assert certificates_issue_batch_task.delay([e.pk for e in enrolments]).get() == 2
+    notices = Notification.objects.filter(kind=Notification.Kind.CERTIFICATE_ISSUED)
+    assert sorted(notices.values_list("user__email", flat=True)) == sorted(
+        [mailed.email, quiet.email]
+    )
+    assert [m.to for m in mail.outbox] == [[mailed.email]]
