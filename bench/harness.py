@@ -210,29 +210,36 @@ def gunicorn(
     ]
     process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}")
-            try:
-                status, _body, _headers = http_get(f"{base_url}/healthz", timeout=2)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not become healthy within 60 s")
-            time.sleep(0.3)
+        _wait_healthy(process, base_url, "gunicorn", seconds=60)
         yield Server(base_url, process.pid)
     finally:
+        _stop(process)
+
+
+def _wait_healthy(process: subprocess.Popen, base_url: str, name: str, *, seconds: float) -> None:
+    """Until ``/healthz`` answers 200 through ``base_url``; fails when the process exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}")
+        with contextlib.suppress(OSError):
+            if http_get(f"{base_url}/healthz", timeout=2)[0] == 200:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not pass a health check within {seconds:.0f} s")
+        time.sleep(0.3)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the process group, SIGKILL after 15 s: no benchmark leaves a server behind."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 HAPROXY_CONFIG = """global
@@ -277,21 +284,10 @@ def haproxy(*, port: int, backends: list[int], per_server: int) -> Iterator[Serv
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"haproxy exited with {process.returncode}")
-            with contextlib.suppress(OSError):
-                if http_get(f"{base_url}/healthz", timeout=2)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("haproxy did not pass a request within 30 s")
-            time.sleep(0.3)
+        _wait_healthy(process, base_url, "haproxy", seconds=30)
         yield Server(base_url, process.pid)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
+        _stop(process)
 
 
 @contextlib.contextmanager

@@ -19,6 +19,18 @@ from ..models import (
 from .issue import CertificateError, next_serial, queue_render
 
 
+def _end_current(certificate: Certificate, **changes) -> bool:
+    """End a current certificate (pending or issued, holder not erased) in one conditional
+    UPDATE: a concurrent correction or revocation finds it ended and changes nothing."""
+    return bool(
+        Certificate.objects.filter(
+            pk=certificate.pk,
+            status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED],
+            erased_at__isnull=True,
+        ).update(**changes)
+    )
+
+
 def check_certificate_correction(
     *, certificate: Certificate, learner_name: str, reason: str
 ) -> tuple[str, str]:
@@ -112,11 +124,8 @@ def certificate_reissue(
     )
     if by.pk == certificate.user_id:
         raise CertificateError("nobody corrects the name on their own certificate")
-    updated = Certificate.objects.filter(
-        pk=certificate.pk,
-        status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED],
-        erased_at__isnull=True,
-    ).update(
+    updated = _end_current(
+        certificate,
         status=Certificate.Status.SUPERSEDED,
         corrected_at=timezone.now(),
         corrected_by=by,
@@ -178,11 +187,8 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     reason = reason.strip()
     if not reason:
         raise CertificateError("a reason is required")
-    updated = Certificate.objects.filter(
-        pk=certificate.pk,
-        status__in=[Certificate.Status.PENDING, Certificate.Status.ISSUED],
-        erased_at__isnull=True,
-    ).update(
+    updated = _end_current(
+        certificate,
         status=Certificate.Status.REVOKED,
         revoked_at=timezone.now(),
         revoked_by=by,
