@@ -47,18 +47,21 @@ def may_submit(course: CoursePage, user) -> bool:
 
 
 def review_authors(review: CourseReview) -> set[int]:
-    """Everyone who wrote what the review holds: the submitter, the author of each held
-    revision and anyone who saved a revision of its pages since it was submitted."""
-    page_ids = [str(pk) for pk in review.items.values_list("page_id", flat=True)]
-    authors = set(
-        review.items.exclude(revision__user=None).values_list("revision__user", flat=True)
-    )
-    authors |= set(
-        Revision.objects.page_revisions()
-        .filter(object_id__in=page_ids, created_at__gte=review.submitted_at)
-        .exclude(user=None)
-        .values_list("user_id", flat=True)
-    )
+    """Everyone who wrote what the review holds: the submitter and whoever saved a revision of
+    one of its pages after the page's live version (all of them, not only the latest: the diff
+    shows their work too), including during the review."""
+    unpublished = Q()
+    for page_id, live_at in review.items.values_list("page_id", "live_revision__created_at"):
+        since = {"created_at__gt": live_at} if live_at else {}
+        unpublished |= Q(object_id=str(page_id), **since)
+    authors = set()
+    if unpublished:
+        authors |= set(
+            Revision.objects.page_revisions()
+            .filter(unpublished)
+            .exclude(user=None)
+            .values_list("user_id", flat=True)
+        )
     if review.submitted_by_id:
         authors.add(review.submitted_by_id)
     return authors

@@ -216,3 +216,20 @@ def test_review_list_query_count_does_not_grow(
         CourseReview.objects.create(course=course, submitted_by=author, status="rejected")
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(reverse("course_review_list")).status_code == 200
+
+
+def test_a_co_author_of_an_earlier_draft_cannot_approve_either(
+    client, course, team, django_capture_on_commit_callbacks
+):
+    """The diff shows every unpublished revision since the live one, so whoever wrote any of
+    them is an author, even when someone else saved the latest and submitted."""
+    author, (co_author, reviewer) = team
+    course.responsible_trainers.add(co_author)
+    _draft(course, co_author, pass_mark=60)  # the co-author's draft first …
+    _draft(course, author, pass_mark=80)  # … then the author's, who submits
+    review = _submit(client, course, author, django_capture_on_commit_callbacks)
+    refused = _decide(client, review, co_author, "approve")
+    assert refused.status_code in (302, 403) and refused.get("Location", "/cms/") == "/cms/"
+    assert CoursePage.objects.get(pk=course.pk).pass_mark not in (60, 80)
+    assert _decide(client, review, reviewer, "approve").status_code == 302
+    assert CoursePage.objects.get(pk=course.pk).pass_mark == 80
