@@ -161,11 +161,16 @@ def _draw_header(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -
 def _draw_body(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -> float:
     """Name, wording, course, revision and hours, then the modules; returns the lowest y used."""
     y = PAGE_HEIGHT - 200
-    # The name is the one thing that must never wrap: shrink it to fit instead.
-    size = _fit_size(snapshot.learner_name, BOLD, 30, 16, RIGHT - LEFT)
+    # The name is shrunk to fit one line (down to 14 pt); only a name longer than any real one
+    # wraps, so that it still stays inside the frame.
+    size = _fit_size(snapshot.learner_name, BOLD, 30, 14, RIGHT - LEFT)
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, size)
-    canvas.drawCentredString(CENTRE, y, snapshot.learner_name)
+    lines = simpleSplit(snapshot.learner_name, BOLD, size, RIGHT - LEFT)
+    for line in lines[:-1]:
+        canvas.drawCentredString(CENTRE, y, line)
+        y -= size * 1.15
+    canvas.drawCentredString(CENTRE, y, lines[-1])
     y -= 28
 
     canvas.setFillColor(MUTED)
@@ -257,12 +262,22 @@ def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot) -> None:
     qr_x, qr_y = RIGHT - QR_SIZE + 6, 72.0
     canvas.setFillColor(INK)
     _draw_qr(canvas, snapshot.verify_url, qr_x, qr_y, QR_SIZE)
+    # Label and code right-aligned under the QR code, never past the frame: the code is shrunk
+    # to the space right of the signature (down to 6 pt) and, if still too long, split in two.
+    code_right = qr_x + QR_SIZE
+    code_width = code_right - (CENTRE + 125)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 7.5)
-    canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 11, "Prüfcode")
+    canvas.drawRightString(code_right, qr_y - 11, "Prüfcode")
     canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 9)
-    canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 22, snapshot.code)
+    size = _fit_size(snapshot.code, BOLD, 9, 6, code_width)
+    canvas.setFont(BOLD, size)
+    if pdfmetrics.stringWidth(snapshot.code, BOLD, size) <= code_width:
+        canvas.drawRightString(code_right, qr_y - 22, snapshot.code)
+    else:
+        half = (len(snapshot.code) + 1) // 2
+        canvas.drawRightString(code_right, qr_y - 21, snapshot.code[:half])
+        canvas.drawRightString(code_right, qr_y - 21 - size * 1.2, snapshot.code[half:])
 
     # Bottom line: where to type the URL, in full, on one line (shrunk rather than wrapped).
     text = f"Echtheit prüfen: {snapshot.verify_url}"

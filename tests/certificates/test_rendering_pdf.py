@@ -305,3 +305,61 @@ def test_certificate_snapshot_rejects_invalid_values(field, value):
     """A snapshot that would print a broken certificate is refused when it is made."""
     with pytest.raises(ValueError):
         make_snapshot(**{field: value})
+
+
+def _drawn_text_extents(snapshot) -> list[tuple[float, float, str]]:
+    """(left, right, text) of every string the renderer draws, from the canvas calls and the
+    fonts' metrics (what a reader would see as the text's horizontal extent)."""
+    from unittest import mock
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
+    drawn = []
+    originals = {
+        name: getattr(Canvas, name)
+        for name in ("drawString", "drawCentredString", "drawRightString")
+    }
+
+    def recorder(name):
+        def draw(self, x, y, text, *args, **kwargs):
+            width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
+            left = {
+                "drawString": x,
+                "drawCentredString": x - width / 2,
+                "drawRightString": x - width,
+            }[name]
+            drawn.append((left, left + width, text))
+            return originals[name](self, x, y, text, *args, **kwargs)
+
+        return draw
+
+    with mock.patch.multiple(Canvas, **{name: recorder(name) for name in originals}):
+        render_certificate_pdf(snapshot)
+    return drawn
+
+
+def test_every_text_stays_inside_the_frame_for_the_longest_values():
+    """The reported case: the Prüfcode ran past the inner frame into the border. With every
+    field at its longest (the model's maximum lengths, a 64-character code) each text line
+    stays between the inner frame's edges."""
+    from certificates.rendering.pdf import PAGE_WIDTH
+
+    code = "Wm9_QkXz-8Tq" * 5 + "MWxY"  # 64 URL-safe characters: the longest a row may hold
+    extreme = make_snapshot(
+        serial="KDSR-2026-" + "9" * 22,
+        code=code,
+        learner_name="Maximiliane-Wilhelmine " * 8 + "Überlänge",
+        course_title="Weiterbildung Kommunale Digitalisierung " * 6 + "Ende",
+        issuer_name="Kompetenzzentrum Digitale Städte und Regionen " * 4 + "Ende",
+        signatory_name="Prof. Dr. Wilhelmine Maximiliane " * 3 + "Ende",
+        signatory_role="Leiterin des Kompetenzzentrums und Beauftragte " * 3 + "Ende",
+        verify_url=f"https://campus.kommunal-digital.example/zertifikate/pruefen/{code}/",
+    )
+    inner_left, inner_right = 25.0, PAGE_WIDTH - 25.0
+    outside = [
+        (round(left), round(right), text[:40])
+        for left, right, text in _drawn_text_extents(extreme)
+        if left < inner_left + 4 or right > inner_right - 4
+    ]
+    assert outside == []
