@@ -136,7 +136,8 @@ def review_list(request):
 @require_http_methods(["GET", "POST"])
 def detail(request, pk: int):
     review = _visible_review(request, pk)
-    deciding = may_decide(review, request.user)
+    authors = review_authors(review)  # read once: the decision and the page both need it
+    deciding = may_decide(review, request.user, authors=authors)
     form = DecisionForm(request.POST or None, initial={"fingerprint": review_fingerprint(review)})
     decision_errors = []
     if request.method == "POST":
@@ -190,7 +191,7 @@ def detail(request, pk: int):
             "form": form,
             "deciding": deciding,
             "decision_errors": decision_errors,
-            "is_author": request.user.pk in review_authors(review),
+            "is_author": request.user.pk in authors,
         },
         status=status,
     )

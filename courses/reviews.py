@@ -67,11 +67,12 @@ def review_authors(review: CourseReview) -> set[int]:
     return authors
 
 
-def may_decide(review: CourseReview, user) -> bool:
-    """A trainer (or platform admin) who wrote none of it, while the review is open."""
+def may_decide(review: CourseReview, user, *, authors: set[int] | None = None) -> bool:
+    """A trainer (or platform admin) who wrote none of it, while the review is open
+    (``authors``: ``review_authors(review)`` when the caller has it already)."""
     if review.status != CourseReview.Status.OPEN or not user.is_active:
         return False
-    if user.pk in review_authors(review):
+    if user.pk in (review_authors(review) if authors is None else authors):
         return False
     return user.is_superuser or trainers_queryset().filter(pk=user.pk).exists()
 

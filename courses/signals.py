@@ -3,6 +3,7 @@ the change's acts are saved too); a review requested or decided lands in the not
 the reviewers or of the author."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -28,9 +29,7 @@ def review_restarts_on_new_revision(sender, instance, created, **kwargs):
     a page in an open course review (``courses.reviews.course_review_page_saved``)."""
     if not created:
         return
-    if instance.base_content_type.model_class() is not None and issubclass(
-        instance.base_content_type.model_class(), Page
-    ):
+    if instance.base_content_type_id == ContentType.objects.get_for_model(Page).pk:
         from .reviews import course_review_page_saved
 
         course_review_page_saved(instance)
