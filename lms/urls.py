@@ -169,6 +169,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", readiness.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    path("scim/v2/", include("lms.scim.urls")),
     path("sprache/", views.language_switch, name="language_switch"),
     path("suche/", search.site_search_view, name="site_search"),
     path("konto/", include(account_patterns)),

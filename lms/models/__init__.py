@@ -28,10 +28,14 @@ from .lrs import LrsDelivery, LrsEndpoint
 from .names import NameChangeRequest
 from .notifications import Notification, NotificationPreference
 from .people_sync import PeopleSync, PeopleSyncMapping, PeopleSyncRow
+from .scim import ScimAccount, ScimGroup, ScimToken
 from .search import SearchEntry, SearchTerm
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
 __all__ = [
+    "ScimAccount",
+    "ScimGroup",
+    "ScimToken",
     "SearchEntry",
     "SearchTerm",
     "AccessibilityFeedback",

@@ -33,6 +33,8 @@ class AuditEvent(models.Model):
         NAME_REJECTED = "name_rejected", _("Rejected a name change")
         INVITED = "invited", _("Sent an invitation")
         EXAM_TIME = "exam_time_extension", _("Granted extra exam time")
+        DIRECTORY_CHANGED = "directory_changed", _("Directory (SCIM) changed a person")
+        DIRECTORY_TOKEN = "directory_token", _("Created or revoked a directory token")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

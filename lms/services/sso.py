@@ -14,7 +14,6 @@ policy around it:
 """
 
 import logging
-from dataclasses import dataclass
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -26,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc.errors import JoseError
 
-from ..models import IdentityProvider, Membership, Organisation, SsoIdentity, User
+from ..models import IdentityProvider, Organisation, SsoIdentity, User
 from ..security.mfa import MFA_BY_IDP as SESSION_MFA_BY_IDP
-from .accounts import membership_remove, membership_set
 from .names import name_set_from_source
+from .placement import DirectoryPlacement, directory_placement_apply, within
 
 logger = logging.getLogger(__name__)
 
@@ -176,13 +175,6 @@ def _claim_values(claims: dict, name: str) -> set[str]:
     return {str(value)}
 
 
-@dataclass
-class DirectoryPlacement:
-    unit: Organisation | None
-    job_profile_ids: set[int] | None  # None: the IdP maps no job profiles, keep those set here
-    role: str
-
-
 def _placement(
     idp: IdentityProvider, claims: dict, organisations: list[Organisation]
 ) -> DirectoryPlacement:
@@ -195,17 +187,13 @@ def _placement(
     for mapping in mappings:
         if mapping.value not in _claim_values(claims, mapping.claim):
             continue
-        if mapping.unit and _within(mapping.unit, organisations):
+        if mapping.unit and within(mapping.unit, organisations):
             unit = mapping.unit
         if mapping.job_profile_id and job_profiles is not None:
             job_profiles.add(mapping.job_profile_id)
         if mapping.role:
             role = mapping.role
     return DirectoryPlacement(unit=unit, job_profile_ids=job_profiles, role=role)
-
-
-def _within(unit: Organisation, organisations: list[Organisation]) -> bool:
-    return any(unit.path.startswith(org.path) for org in organisations)
 
 
 def _full_name(claims: dict) -> str:
@@ -281,43 +269,11 @@ def sso_user_for_claims(idp: IdentityProvider, claims: dict) -> User:
 
 
 def _update_membership(idp: IdentityProvider, user: User, claims: dict) -> None:
-    """The directory is the source of the unit and job profiles: at each sign-in the person's
-    employee membership in this IdP's organisations follows it. Roles given here by hand (HR,
-    admin, trainer) are kept unless the mapping names a role."""
+    """At each sign-in the person's employee membership follows the IdP's claims."""
     organisations = list(idp.organisations.all())
-    placement = _placement(idp, claims, organisations)
-    if placement.unit is None:
-        return
-    current = [
-        m
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-        if _within(m.organisation, organisations)
-    ]
-    here = next((m for m in current if m.organisation_id == placement.unit.pk), None)
-    role = placement.role or (here.role if here else Membership.Role.LEARNER)
-    profiles = placement.job_profile_ids
-    if profiles is None:
-        profiles = set(here.job_profiles.values_list("pk", flat=True)) if here else set()
-    unchanged = (
-        here is not None
-        and here.role == role
-        and set(here.job_profiles.values_list("pk", flat=True)) == profiles
+    directory_placement_apply(
+        user=user, placement=_placement(idp, claims, organisations), organisations=organisations
     )
-    if not unchanged:
-        from ..models import JobProfile
-
-        membership_set(
-            user=user,
-            organisation=placement.unit,
-            role=role,
-            job_profiles=JobProfile.objects.filter(pk__in=profiles),
-        )
-    for membership in current:
-        if (
-            membership.pk != getattr(here, "pk", None)
-            and membership.role == Membership.Role.LEARNER
-        ):
-            membership_remove(user=user, organisation=membership.organisation)
 
 
 def sso_sign_in(request, idp: IdentityProvider) -> User:
