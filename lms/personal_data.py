@@ -10,7 +10,9 @@ erasure (Art. 17).
 
 Erasure actions:
 
-- ``DELETE``: the rows go; their stored files are deleted once the erasure commits.
+- ``DELETE``: the rows go; their stored files are deleted once the erasure commits. With a
+  ``handler`` (when ``rows`` names what is exported, not what goes: the groups a person is a
+  member of), the handler deletes instead.
 - ``DETACH``: the reference is set to NULL; the row stays and names no one (who reviewed a
   proof, who locked a page).
 - ``ANONYMISE``: the app's ``handler(user)`` rewrites the rows (a post's text, a project's
@@ -297,7 +299,7 @@ def erase_records(user) -> dict[str, int]:
     for declaration in sorted(REGISTRY.values(), key=lambda d: (d.order, d.key)):
         if declaration.erase is Erase.KEEP:
             continue
-        if declaration.erase is Erase.ANONYMISE:
+        if declaration.erase is Erase.ANONYMISE or declaration.handler is not None:
             touched[declaration.key] = declaration.handler(user) or 0
             continue
         queryset = declaration.queryset(user)

@@ -52,6 +52,18 @@ def _admin_log_about_anonymise(user) -> int:
     return _admin_log_about(user).update(object_repr="Gelöschte Person", change_message="")
 
 
+def _directory_groups(user):
+    from .models import ScimGroup
+
+    return ScimGroup.objects.filter(members=user)
+
+
+def _directory_groups_leave(user) -> int:
+    from .models import ScimGroup
+
+    return ScimGroup.members.through.objects.filter(user=user).delete()[0]
+
+
 def _lesson_progress(user):
     from .models import LessonProgress
 
@@ -382,3 +394,24 @@ declare(
     D("lms.PeopleSync", "requested_by", E.DETACH, WHO_DID_IT),
 )
 declare(D("lms.Assignment", "cancelled_by", E.DETACH, WHO_DID_IT))
+declare(
+    D(
+        "lms.ScimAccount",
+        "user",
+        E.DELETE,
+        "What the administration's directory (SCIM) said about the person: user name, ID and "
+        "name parts in the directory.",
+        export=("organisation", "user_name", "external_id", "attributes", "updated_at"),
+    ),
+    D(
+        "lms.ScimGroup",
+        "members",
+        E.DELETE,
+        "The person's membership in groups of their administration's directory (SCIM); the "
+        "groups themselves are the directory's and stay.",
+        export=("organisation", "display_name"),
+        rows=_directory_groups,
+        handler=_directory_groups_leave,
+    ),
+    D("lms.ScimToken", "created_by", E.DETACH, WHO_DID_IT),
+)

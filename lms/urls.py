@@ -14,6 +14,7 @@ from .metrics import metrics_view
 from .views import (
     assignments,
     departures,
+    directory,
     exam_time,
     hr_names,
     invitations,
@@ -130,6 +131,7 @@ hr_patterns = [
     path("person/<int:user_id>/austritt/", departures.hr_employment_end, name="hr_employment_end"),
     path("einheit/<int:unit_id>/ehemalige/", departures.hr_former_staff, name="hr_former_staff"),
     path("einheit/<int:unit_id>/abgleich/", people_sync.hr_sync, name="hr_sync"),
+    path("einheit/<int:unit_id>/verzeichnis/", directory.hr_directory, name="hr_directory"),
     path("abgleich/<int:pk>/", people_sync.hr_sync_detail, name="hr_sync_detail"),
     path("abgleich/<int:pk>/anwenden/", people_sync.hr_sync_apply, name="hr_sync_apply"),
     path(

@@ -317,3 +317,20 @@ def scim_group_write(*, token: ScimToken, group: ScimGroup | None, data: Group) 
 def scim_group_delete(*, token: ScimToken, group: ScimGroup) -> None:
     _replace_members(token, group, set())
     group.delete()
+
+
+@transaction.atomic
+def scim_group_placement_set(*, group: ScimGroup, unit, job_profile) -> None:
+    """An org admin says where the members of a directory group work; they move now."""
+    if unit is not None and not unit.path.startswith(group.organisation.path):
+        raise ValueError("the unit is outside the group's organisation")
+    group.unit, group.job_profile = unit, job_profile
+    group.save(update_fields=["unit", "job_profile", "updated_at"])
+    root = group.organisation
+    for person in group.members.filter(is_active=True):
+        if Membership.objects.filter(
+            user=person, organisation__path__startswith=root.path
+        ).exists():
+            directory_placement_apply(
+                user=person, placement=_placement(root, person), organisations=[root]
+            )

@@ -309,3 +309,104 @@ def test_user_list_query_count_does_not_grow_with_the_page(
         make_member(amt_a, full_name=f"Weitere {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         bonn.call("get", "Users")
+
+
+@pytest.fixture
+def org_admin_a(gemeinde_a):
+    return make_member(gemeinde_a, Membership.Role.ORG_ADMIN, full_name="Ida Verwaltung")
+
+
+def test_org_admin_creates_a_token_shown_once_and_revokes_it(client, org_admin_a, gemeinde_a):
+    from django.urls import reverse
+
+    client.force_login(org_admin_a)
+    url = reverse("hr_directory", args=[gemeinde_a.pk])
+    page = client.post(url, {"action": "create", "name": "Entra ID Bonn"})
+    assert page.status_code == 200
+    secret = page.context["secret"]
+    assert secret and secret in page.content.decode()
+    token = gemeinde_a.scim_tokens.get()
+    assert secret not in (token.token_digest, token.hint) and len(secret) > 40
+    assert secret not in client.get(url).content.decode()  # shown once
+    assert Directory(client, secret).call("get", "Users").status_code == 200
+    client.post(url, {"action": "revoke", "token": token.pk})
+    assert Directory(client, secret).call("get", "Users").status_code == 401
+    actions = AuditEvent.objects.filter(action=AuditEvent.Action.DIRECTORY_TOKEN)
+    assert [e.detail["change"] for e in actions.order_by("pk")] == ["created", "revoked"]
+    empty = client.post(url, {"action": "create", "name": ""})
+    assert empty.status_code == 400
+
+
+def test_only_org_admins_of_the_unit_reach_the_directory_page(
+    client, hr_a, org_admin_a, gemeinde_a, gemeinde_b, hr_b, koeln_token
+):
+    from django.urls import reverse
+
+    client.force_login(hr_a)  # HR, not org admin
+    assert client.get(reverse("hr_directory", args=[gemeinde_a.pk])).status_code == 404
+    client.force_login(org_admin_a)
+    assert client.get(reverse("hr_directory", args=[gemeinde_b.pk])).status_code == 404
+    koeln = gemeinde_b.scim_tokens.get()
+    client.post(
+        reverse("hr_directory", args=[gemeinde_a.pk]), {"action": "revoke", "token": koeln.pk}
+    )
+    koeln.refresh_from_db()
+    assert koeln.revoked_at is None
+
+
+def test_mapping_a_group_moves_its_members(client, bonn, org_admin_a, gemeinde_a, amt_a):
+    from django.urls import reverse
+
+    person = Person.objects.get(pk=bonn.create_user("gruppe@bonn.de").json()["id"])
+    assert person.memberships.get().organisation == gemeinde_a
+    bonn.call(
+        "post",
+        "Groups",
+        {
+            "schemas": [GROUP_URN],
+            "displayName": "Bürgerdienste",
+            "members": [{"value": str(person.pk)}],
+        },
+    )
+    group = ScimGroup.objects.get()
+    profile = JobProfileFactory()
+    client.force_login(org_admin_a)
+    client.post(
+        reverse("hr_directory", args=[gemeinde_a.pk]),
+        {
+            "action": "place",
+            "group": group.pk,
+            f"g{group.pk}-unit": amt_a.pk,
+            f"g{group.pk}-job_profile": profile.pk,
+        },
+    )
+    membership = person.memberships.get()
+    assert membership.organisation == amt_a
+    assert list(membership.job_profiles.all()) == [profile]
+
+
+def test_export_shows_and_erasure_removes_what_the_directory_said(
+    bonn, hr_a, django_capture_on_commit_callbacks
+):
+    from lms.models import ScimAccount
+    from lms.services.privacy import person_data_export, person_erase
+
+    person = Person.objects.get(
+        pk=bonn.create_user("export@bonn.de", externalId="entra-42").json()["id"]
+    )
+    bonn.call(
+        "post",
+        "Groups",
+        {
+            "schemas": [GROUP_URN],
+            "displayName": "GG-Export",
+            "members": [{"value": str(person.pk)}],
+        },
+    )
+    exported = json.dumps(person_data_export(user=person), default=str)
+    assert "entra-42" in exported and "GG-Export" in exported
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(user=person, by=hr_a)
+    assert not ScimAccount.objects.filter(user=person).exists()
+    assert not ScimGroup.objects.get().members.exists()
+    assert bonn.call("get", f"Users/{person.pk}").status_code == 404
