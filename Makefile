@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-notifications bench-search bench-login bench-cluster image chart-check worker clean
+.PHONY: run test install peers messages translations lint sbom cluster-test format bench bench-pdf bench-bulk bench-extra bench-services bench-floor bench-exam bench-hr bench-hr-sync bench-scim bench-notifications bench-search bench-login bench-cluster image chart-check worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -145,6 +145,12 @@ bench-hr: messages bench-services
 bench-hr-sync: messages bench-services
 	$(BIN)/python bench/hr_sync.py $(BENCH_ARGS); status=$$?; \
 		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS hr_sync_bench WITH (FORCE)' >/dev/null; exit $$status
+
+## SCIM provisioning benchmark (bench/scim.py): 1,000 people created by a directory (lookup,
+## POST, two PATCHes each) against 5,000 existing employees, on PostgreSQL behind gunicorn.
+bench-scim: messages bench-services
+	$(BIN)/python bench/scim.py $(BENCH_ARGS); status=$$?; \
+		psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS scim_bench WITH (FORCE)' >/dev/null; exit $$status
 
 ## Bulk issuance benchmark (bench/bulk_issue.py): COUNT certificates (default 10000) issued,
 ## rendered, signed, stored and mailed by two Celery workers on PostgreSQL and Redis

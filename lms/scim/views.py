@@ -130,8 +130,13 @@ def _resource_response(request, resource, model, status: int = 200) -> HttpRespo
 
 
 def _person(request, pk: str):
+    """The person ``pk`` in the token's scope; a change locks their row first, so concurrent
+    PATCHes of one person apply one after the other, each to what the other wrote."""
     root = request.scim_token.organisation
-    person = scope.people_in_scope(root).filter(pk=pk).first() if pk.isdigit() else None
+    people = scope.people_in_scope(root)
+    if request.method != "GET":
+        people = people.select_for_update(of=("self",))
+    person = people.filter(pk=pk).first() if pk.isdigit() else None
     if person is None:
         raise NotFoundException(detail=_("No such person in this organisation."))
     return person
@@ -228,8 +233,13 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def _group(request, pk: str) -> ScimGroup:
+    """The group ``pk`` of the token's organisation, locked for a change: a directory adds
+    members with concurrent PATCHes, and none may overwrite another's."""
     root = request.scim_token.organisation
-    group = scope.groups_in_scope(root).filter(pk=pk).first() if pk.isdigit() else None
+    groups = scope.groups_in_scope(root)
+    if request.method != "GET":
+        groups = groups.select_for_update()
+    group = groups.filter(pk=pk).first() if pk.isdigit() else None
     if group is None:
         raise NotFoundException(detail=_("No such group in this organisation."))
     return group
