@@ -13,12 +13,14 @@ class CertificatesConfig(AppConfig):
         """Issue a certificate whenever ``lms`` announces a completed enrolment, and make an
         erased person's certificates unavailable (``personal_data``): the hooks between the
         layers (lms never imports certificates)."""
-        from lms.models import Enrolment
+        from lms.models import Enrolment, User
         from lms.services.learning import enrolment_completed
+        from lms.services.names import name_confirmed
 
         from . import personal_data  # noqa: F401
-        from .receivers import issue_on_completion
+        from .receivers import issue_held, issue_on_completion
 
         enrolment_completed.connect(
             issue_on_completion, sender=Enrolment, dispatch_uid="certificates.issue_on_completion"
         )
+        name_confirmed.connect(issue_held, sender=User, dispatch_uid="certificates.issue_held")

@@ -48,7 +48,7 @@ def certificate_issue_task(enrolment_id: int) -> int | None:
     if enrolment is None:
         return None
     certificate, _created = services.certificate_issue(enrolment=enrolment)
-    return certificate.pk
+    return certificate.pk if certificate else None
 
 
 @shared_task(name="certificates.requeue_stuck")

@@ -415,3 +415,15 @@ declare(
     ),
     D("lms.ScimToken", "created_by", E.DETACH, WHO_DID_IT),
 )
+declare(
+    D(
+        "lms.Registration",
+        "user",
+        E.DELETE,
+        "The person's self-registration (address, typed name, when confirmed and decided); "
+        "deleted 30 days after the decision anyway.",
+        export=("organisation", "email", "full_name", "status", "created_at", "confirmed_at"),
+    ),
+    D("lms.Registration", "decided_by", E.DETACH, WHO_DID_IT),
+    D("lms.EmailDomain", "added_by", E.DETACH, WHO_DID_IT),
+)

@@ -173,3 +173,24 @@ def assigned_mails_send_task(assignment_id: int | None = None) -> int:
     from .services.reminders import assigned_mails_send
 
     return assigned_mails_send(assignment_id=assignment_id)
+
+
+@shared_task(
+    name="lms.registration_mail",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def registration_mail_task(kind: str, pk: int, token: str = "") -> bool:
+    """A self-registration mail: domain verification, address confirmation, decision."""
+    from .services.registration import registration_mail
+
+    return registration_mail(kind, pk, token)
+
+
+@shared_task(name="lms.registrations_purge")
+def registrations_purge_task() -> int:
+    """Daily: expired unconfirmed registrations and decided ones after 30 days."""
+    from .services.registration import registrations_purge
+
+    return registrations_purge()

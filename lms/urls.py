@@ -25,6 +25,7 @@ from .views import (
     notifications,
     people_sync,
     readiness,
+    registration,
     search,
     sso,
     statistics,
@@ -40,6 +41,17 @@ account_patterns = [
     path("abmelden/", sso.LogoutView.as_view(), name="logout"),
     path("anmelden/sso/<slug:slug>/", sso.sso_start, name="sso_start"),
     path("einladung/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+    path("registrieren/", registration.register, name="register"),
+    path(
+        "registrieren/<str:token>/",
+        registration.registration_confirm_view,
+        name="registration_confirm",
+    ),
+    path(
+        "domain-bestaetigen/<str:token>/",
+        registration.email_domain_verify_view,
+        name="email_domain_verify",
+    ),
     path("anmelden/sso/<slug:slug>/rueckkehr/", sso.sso_callback, name="sso_callback"),
     path("anmelden/sso/<slug:slug>/saml/metadata/", sso.saml_metadata, name="saml_metadata"),
     path("anmelden/sso/<slug:slug>/saml/acs/", sso.saml_acs, name="saml_acs"),
@@ -132,6 +144,12 @@ hr_patterns = [
     path("einheit/<int:unit_id>/ehemalige/", departures.hr_former_staff, name="hr_former_staff"),
     path("einheit/<int:unit_id>/abgleich/", people_sync.hr_sync, name="hr_sync"),
     path("einheit/<int:unit_id>/verzeichnis/", directory.hr_directory, name="hr_directory"),
+    path("einheit/<int:unit_id>/domains/", registration.hr_email_domains, name="hr_email_domains"),
+    path(
+        "einheit/<int:unit_id>/registrierungen/",
+        registration.hr_registrations,
+        name="hr_registrations",
+    ),
     path("abgleich/<int:pk>/", people_sync.hr_sync_detail, name="hr_sync_detail"),
     path("abgleich/<int:pk>/anwenden/", people_sync.hr_sync_apply, name="hr_sync_apply"),
     path(

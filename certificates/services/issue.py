@@ -145,9 +145,10 @@ def queue_render(certificate_id: int) -> None:
 
 
 @transaction.atomic
-def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
+def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate | None, bool]:
     """Create the certificate of a completed enrolment (snapshot frozen, status pending) and
-    queue its rendering on commit. Returns ``(certificate, created)``; idempotent.
+    queue its rendering on commit. Returns ``(certificate, created)``; idempotent; ``(None,
+    False)`` while the person's name waits for HR's confirmation.
 
     Called from the ``enrolment_completed`` receiver, inside the completing transaction.
     """
@@ -156,6 +157,10 @@ def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
         return existing, False
     if enrolment.status != Enrolment.Status.COMPLETED:
         raise CertificateError("the enrolment is not completed")
+    if not enrolment.user.certificate_name:
+        # A self-registered person's typed name is not confirmed yet: no certificate carries
+        # it. The certificate is issued when HR confirms the name (``issue_held``).
+        return None, False
     course = CoursePage.objects.get(pk=enrolment.course_id)
     template = template_for_course(course)
     fields = snapshot_fields(enrolment, template)

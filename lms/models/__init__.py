@@ -28,11 +28,14 @@ from .lrs import LrsDelivery, LrsEndpoint
 from .names import NameChangeRequest
 from .notifications import Notification, NotificationPreference
 from .people_sync import PeopleSync, PeopleSyncMapping, PeopleSyncRow
+from .registration import EmailDomain, Registration
 from .scim import ScimAccount, ScimGroup, ScimToken
 from .search import SearchEntry, SearchTerm
 from .sso import IdentityProvider, SsoClaimMapping, SsoIdentity
 
 __all__ = [
+    "EmailDomain",
+    "Registration",
     "ScimAccount",
     "ScimGroup",
     "ScimToken",

@@ -43,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         HR = "hr", _("HR record")
         IDP = "idp", _("Administration's account (single sign-on)")
         ADMIN = "admin", _("Platform administration")
+        # Registered themselves: the name they typed waits for HR (no certificate name yet).
+        SELF = "self", _("Self-registration (not yet confirmed)")
 
     full_name = models.CharField(
         _("Full name"),
@@ -97,7 +99,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         # Accounts are created by HR (import, admin), the IdP or the platform admins, so the
         # name given at creation is authoritative; later changes by the person are requests.
-        if self._state.adding and not self.verified_name and self.full_name:
+        # A self-registered person's name is not: it waits for HR's confirmation.
+        unconfirmed = self.name_source == self.NameSource.SELF
+        if self._state.adding and not self.verified_name and self.full_name and not unconfirmed:
             self.verified_name = self.full_name
             self.name_source = self.name_source or self.NameSource.ADMIN
             self.name_verified_at = timezone.now()
@@ -105,6 +109,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def certificate_name(self) -> str:
+        """The confirmed name; empty while a self-registered person's name waits for HR (no
+        certificate is issued until then)."""
+        if self.name_source == self.NameSource.SELF and not self.verified_name:
+            return ""
         return self.verified_name or self.full_name
 
     def get_full_name(self) -> str:
@@ -164,6 +172,15 @@ class Organisation(MP_Node):
         help_text=_(
             "People HR adds get a mail with a link to set their password or to sign in through "
             "the administration's account. Switched off here or above, no invitation is sent."
+        ),
+    )
+
+    registration_approval = models.BooleanField(
+        _("HR approves self-registrations"),
+        default=False,
+        help_text=_(
+            "People who register with an address of the organisation's domains can sign in "
+            "only after HR approved them."
         ),
     )
 

@@ -35,6 +35,8 @@ class AuditEvent(models.Model):
         EXAM_TIME = "exam_time_extension", _("Granted extra exam time")
         DIRECTORY_CHANGED = "directory_changed", _("Directory (SCIM) changed a person")
         DIRECTORY_TOKEN = "directory_token", _("Created or revoked a directory token")
+        REGISTRATION_DECIDED = "registration", _("Decided a self-registration")
+        EMAIL_DOMAIN = "email_domain", _("Added or verified an e-mail domain")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,10 +6,16 @@ administration's IdP, or HR confirming the person's request. Nobody confirms the
 """
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from ..models import AuditEvent, NameChangeRequest, User
 from .audit import audit_record
+
+# Sent (inside the transaction, with ``user``) when a person's certificate name is confirmed
+# or changed by an authoritative source: certificates held back for an unconfirmed name are
+# issued then (``certificates.receivers``).
+name_confirmed = Signal()
 
 
 class NameChangeError(Exception):
@@ -28,6 +34,7 @@ def name_set_from_source(*, user: User, name: str, source: str) -> bool:
     NameChangeRequest.objects.filter(
         user=user, status=NameChangeRequest.Status.PENDING, requested_name=name
     ).update(status=NameChangeRequest.Status.CONFIRMED, decided_at=timezone.now())
+    name_confirmed.send(sender=User, user=user)
     return True
 
 
@@ -77,6 +84,7 @@ def name_change_decide(*, request: NameChangeRequest, by: User, confirm: bool) -
         user.name_source = User.NameSource.HR
         user.name_verified_at = request.decided_at
         user.save(update_fields=["verified_name", "name_source", "name_verified_at"])
+        name_confirmed.send(sender=User, user=user)
     audit_record(
         actor=by,
         action=AuditEvent.Action.NAME_CONFIRMED if confirm else AuditEvent.Action.NAME_REJECTED,

@@ -294,6 +294,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Kommunal-Campus <no-reply@kommunal-campus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Whom people write to when nobody in their own administration can help (registration page).
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@kommunal-campus.example")
 # Where accessibility feedback goes when the accessibility statement names no address.
 ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get("ACCESSIBILITY_FEEDBACK_EMAIL", "")
 
@@ -342,6 +344,10 @@ QUIZ_DEADLINE_GRACE_SECONDS = int(os.environ.get("QUIZ_DEADLINE_GRACE_SECONDS", 
 LRS_TIMEOUT_SECONDS = int(os.environ.get("LRS_TIMEOUT_SECONDS", "20"))
 
 CELERY_BEAT_SCHEDULE = {
+    "registrations-purge": {
+        "task": "lms.registrations_purge",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "reminders-send-due": {
         "task": "lms.reminders_send_due",
         "schedule": crontab(hour=6, minute=30),

@@ -92,6 +92,25 @@ ROLE_LABELS = {
 }
 
 
+# Self-registration in the demo: addresses of this domain register as employees of Bonn.
+DEMO_REGISTRATION_DOMAIN = "bonn.demo.kommunal-campus.de"
+
+
+def _seed_email_domain():
+    from django.utils import timezone
+
+    from lms.models import EmailDomain, Organisation
+
+    EmailDomain.objects.get_or_create(
+        domain=DEMO_REGISTRATION_DOMAIN,
+        defaults={
+            "organisation": Organisation.objects.get(name="Bundesstadt Bonn"),
+            "verification_address": f"poststelle@{DEMO_REGISTRATION_DOMAIN}",
+            "verified_at": timezone.now(),
+        },
+    )
+
+
 def _seed_tree(nodes, parent=None):
     for name, kind, ags, children in nodes:
         organisation = services.organisation_ensure(name=name, kind=kind, ags=ags, parent=parent)
@@ -157,6 +176,7 @@ class Command(BaseCommand):
 
         seed_certificates()
         legal_pages_ensure(parent=ensure_site_root())
+        _seed_email_domain()
         demo_devices_ensure(user for user in users.values() if user_is_privileged(user))
         _matrix_tables_after_upgrade()
         search_rebuild()  # the demo content arrives partly around the publish signals
@@ -167,6 +187,11 @@ class Command(BaseCommand):
         for email, *_rest in DEMO_USERS:
             label = next(text for prefix, text in ROLE_LABELS.items() if email.startswith(prefix))
             self.stdout.write(f"  {label:<38} {email:<42} Passwort: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Selbstregistrierung: /konto/registrieren/ mit einer Adresse "
+            f"@{DEMO_REGISTRATION_DOMAIN} (Beschäftigte der Bundesstadt Bonn; der "
+            "Bestätigungslink erscheint in dieser Konsole)."
+        )
         self.stdout.write(
             "Zweiter Faktor (alle außer Lernende): den aktuellen Code zeigt "
             "`.venv/bin/python manage.py demo_codes`; oder diesen Schlüssel in eine "
