@@ -17,6 +17,7 @@ from .views import (
     directory,
     exam_time,
     hr_names,
+    identity_providers,
     invitations,
     learning,
     legal,
@@ -145,6 +146,16 @@ hr_patterns = [
     path("einheit/<int:unit_id>/abgleich/", people_sync.hr_sync, name="hr_sync"),
     path("einheit/<int:unit_id>/verzeichnis/", directory.hr_directory, name="hr_directory"),
     path("einheit/<int:unit_id>/domains/", registration.hr_email_domains, name="hr_email_domains"),
+    path(
+        "einheit/<int:unit_id>/anmeldung/",
+        identity_providers.hr_identity_providers,
+        name="hr_identity_providers",
+    ),
+    path(
+        "einheit/<int:unit_id>/anmeldung/<int:pk>/",
+        identity_providers.hr_identity_providers,
+        name="hr_identity_provider",
+    ),
     path(
         "einheit/<int:unit_id>/registrierungen/",
         registration.hr_registrations,

@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
         DIRECTORY_TOKEN = "directory_token", _("Created or revoked a directory token")
         REGISTRATION_DECIDED = "registration", _("Decided a self-registration")
         EMAIL_DOMAIN = "email_domain", _("Added or verified an e-mail domain")
+        IDENTITY_PROVIDER = "identity_provider", _("Registered or changed a single sign-on")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -24,7 +24,7 @@ from lms.models import (
 from lms.selectors.hr.cells import cell_for
 from lms.selectors.hr.matrix import qualification_matrix
 from lms.services.hr import assignment_create
-from tests.factories import make_member
+from tests.factories import make_identity_provider, make_member
 
 
 def _hr_urls():
@@ -86,6 +86,8 @@ def test_every_hr_url_of_neighbour_is_404(
             continue
         if name == "hr_name_request_decide":
             kwargs = {"pk": name_request_b.pk}
+        elif name == "hr_identity_provider":
+            kwargs = {"unit_id": amt_b.pk, "pk": make_identity_provider(amt_b).pk}
         elif name in ("hr_sync_detail", "hr_sync_apply"):
             kwargs = {"pk": sync_b.pk}
         elif name in ("hr_assignment_edit", "hr_assignment_cancel"):
