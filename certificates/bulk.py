@@ -40,7 +40,8 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
     have none yet; returns the ids of all their current certificates (new and existing).
 
     Deactivated accounts (erased people among them) get none: a backfill must not issue a
-    certificate to a person who asked to be forgotten."""
+    certificate to a person who asked to be forgotten. Nor does a self-registered person whose
+    name HR has not confirmed (``issue_held`` issues theirs on confirmation)."""
     enrolments = list(
         Enrolment.objects.filter(
             pk__in=enrolment_ids, status=Enrolment.Status.COMPLETED, user__is_active=True
@@ -61,8 +62,8 @@ def certificates_issue_many(*, enrolment_ids: list[int]) -> list[int]:
     shared = {}  # course, modules, revision and template fields repeat across the batch
     new = []
     for enrolment in enrolments:
-        if enrolment.pk in existing:
-            continue
+        if enrolment.pk in existing or not enrolment.user.certificate_name:
+            continue  # issued already, or held until HR confirms a self-registered name
         key = (enrolment.course_id, enrolment.content_revision_id, issued_on[enrolment.pk])
         if key not in shared:
             shared[key] = snapshot_fields(enrolment, templates[enrolment.course_id])

@@ -48,3 +48,19 @@ def test_certificate_waits_for_hr_to_confirm_the_name(
         client.post(reverse("hr_name_request_decide", args=[request.pk]), {"decision": "confirm"})
     certificate = Certificate.objects.get(user=person)
     assert certificate.learner_name == "Erika Erfunden"
+
+
+def test_bulk_issuance_holds_the_unconfirmed_name_too(course, learner_a, gemeinde_a):
+    from certificates.bulk import certificates_issue_many
+    from lms.services.names import name_set_from_source
+    from tests.certificates.conftest import make_completed_enrolment
+
+    unconfirmed = Person.objects.create(
+        email="selbst@bonn.de", full_name="Selbst Gewählt", name_source=Person.NameSource.SELF
+    )
+    held = make_completed_enrolment(unconfirmed, course, 1)
+    issued = make_completed_enrolment(learner_a, course, 1)
+    certificates_issue_many(enrolment_ids=[held.pk, issued.pk])
+    assert list(Certificate.objects.values_list("enrolment_id", flat=True)) == [issued.pk]
+    name_set_from_source(user=unconfirmed, name="Selma Gewählt", source=Person.NameSource.HR)
+    assert Certificate.objects.get(enrolment=held).learner_name == "Selma Gewählt"
