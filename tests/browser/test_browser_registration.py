@@ -7,14 +7,16 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from lms.management.commands.seed_demo import DEMO_REGISTRATION_DOMAIN
-from lms.models import User
-from tests.browser.conftest import format_violations
+from lms.management.commands.seed_demo import DEMO_PASSWORD, DEMO_REGISTRATION_DOMAIN
+from lms.models import Organisation, User
+from tests.browser.conftest import format_violations, login
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_new_employee_registers_confirms_and_lands_in_bonn(page, live_server, demo_site, axe):
+def test_a_new_employee_registers_confirms_and_lands_in_bonn(
+    page, live_server, demo_site, axe, screenshot
+):
     address = f"jana.neumann@{DEMO_REGISTRATION_DOMAIN}"
     page.goto(f"{live_server.url}/konto/anmelden/")
     page.get_by_role(
@@ -48,6 +50,7 @@ def test_a_new_employee_registers_confirms_and_lands_in_bonn(page, live_server, 
     expect(page.get_by_text("Bundesstadt Bonn")).to_be_visible()
     violations = axe(page)
     assert violations == [], format_violations(violations)
+    screenshot(page, "registration-confirm")
     page.get_by_role("button", name="Adresse bestätigen und Konto anlegen").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/lernen/")
@@ -55,3 +58,30 @@ def test_a_new_employee_registers_confirms_and_lands_in_bonn(page, live_server, 
     person = User.objects.get(email=address)
     assert person.memberships.get().organisation.name == "Bundesstadt Bonn"
     assert person.certificate_name == ""
+
+
+def test_org_admin_connects_the_directory_and_sees_the_domains(
+    page, live_server, demo_site, axe, screenshot
+):
+    """The CDO of Bonn (organisation admin) reaches both pages from the organisation page, with
+    the keyboard-usable forms, and creates a directory token shown once."""
+    login(page, live_server, "cdo.bonn@demo.kommunal-campus.de", DEMO_PASSWORD)
+    bonn = Organisation.objects.get(name="Bundesstadt Bonn")
+    page.goto(f"{live_server.url}/organisationen/{bonn.pk}/")
+    page.get_by_role("link", name="Verzeichnisanbindung (SCIM)").click()
+    page.get_by_label("Name des Verzeichnisses").fill("Entra ID Bonn")
+    page.get_by_role("button", name="Token erstellen").click()
+    token = page.get_by_label("Token", exact=True).input_value()
+    assert len(token) > 40
+    violations = axe(page)
+    assert violations == [], format_violations(violations)
+    screenshot(page, "org-admin-scim")
+    page.goto(f"{live_server.url}/organisationen/{bonn.pk}/")
+    page.get_by_role("link", name="E-Mail-Domains und Selbstregistrierung").click()
+    expect(page.get_by_role("cell", name=DEMO_REGISTRATION_DOMAIN, exact=True)).to_be_visible()
+    violations = axe(page)
+    assert violations == [], format_violations(violations)
+    page.goto(f"{live_server.url}/organisationen/{bonn.pk}/")
+    page.get_by_role("link", name="Single Sign-on").click()
+    violations = axe(page)
+    assert violations == [], format_violations(violations)
