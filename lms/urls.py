@@ -56,6 +56,7 @@ account_patterns = [
     path("anmelden/sso/<slug:slug>/rueckkehr/", sso.sso_callback, name="sso_callback"),
     path("anmelden/sso/<slug:slug>/saml/metadata/", sso.saml_metadata, name="saml_metadata"),
     path("anmelden/sso/<slug:slug>/saml/acs/", sso.saml_acs, name="saml_acs"),
+    path("anmelden/sso/<slug:slug>/saml/sls/", sso.saml_sls, name="saml_sls"),
     path("anmelden/sso/<slug:slug>/saml/fertig/<str:key>/", sso.saml_finish, name="saml_finish"),
     path("profil/", views.profile, name="profile"),
     path("benachrichtigungen/", notifications.notification_list, name="notification_list"),

@@ -14,6 +14,11 @@ answer to a request we sent (InResponseTo). What is ours:
   if that session sent the request (no one can sign a browser in with their own assertion).
 * The policy (domains, matching by subject, unit and job profiles, a second factor the IdP
   reports) is the same as for OpenID Connect: ``lms.services.sso``.
+* With an SP key pair configured (``SAML_SP_KEY_FILE``/``SAML_SP_CERT_FILE``), our requests are
+  signed (the HTTP-Redirect binding's query signature, RSA-SHA256), the SP metadata carries the
+  certificate and a single logout service, and signing out here ends the session at the IdP
+  too (SP-initiated single logout) when its metadata offers one. Without a key there is neither:
+  an IdP verifies no unsigned logout request, and each node would otherwise sign with its own.
 """
 
 import logging
@@ -21,6 +26,7 @@ import secrets
 import shutil
 
 import requests
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -138,6 +144,15 @@ def sp_acs_url(request, idp: IdentityProvider) -> str:
     return request.build_absolute_uri(reverse("saml_acs", args=[idp.slug]))
 
 
+def sp_sls_url(request, idp: IdentityProvider) -> str:
+    return request.build_absolute_uri(reverse("saml_sls", args=[idp.slug]))
+
+
+def sp_signs() -> bool:
+    """Whether an SP key pair is configured: then requests are signed and SLO is offered."""
+    return bool(settings.SAML_SP_KEY_FILE and settings.SAML_SP_CERT_FILE)
+
+
 def _sp_config(request, idp: IdentityProvider, metadata_xml: str | None):
     from saml2 import BINDING_HTTP_POST
     from saml2.config import SPConfig
@@ -166,6 +181,20 @@ def _sp_config(request, idp: IdentityProvider, metadata_xml: str | None):
             }
         },
     }
+    if sp_signs():
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+        sp = config["service"]["sp"]
+        config["key_file"] = settings.SAML_SP_KEY_FILE
+        config["cert_file"] = settings.SAML_SP_CERT_FILE
+        sp["authn_requests_signed"] = True
+        sp["logout_requests_signed"] = True
+        sp["signing_algorithm"] = SIG_RSA_SHA256
+        sp["digest_algorithm"] = DIGEST_SHA256
+        sp["endpoints"]["single_logout_service"] = [
+            (sp_sls_url(request, idp), BINDING_HTTP_REDIRECT)
+        ]
     if metadata_xml:
         config["metadata"] = {"inline": [metadata_xml]}
     return SPConfig().load(config)
@@ -197,11 +226,13 @@ def _outstanding_key(request_id: str) -> str:
 def saml_authn_redirect_url(request, idp: IdentityProvider) -> str:
     """Where to send the browser: the IdP's SSO endpoint with our AuthnRequest."""
     from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.xmldsig import SIG_RSA_SHA256
 
     client = _client(request, idp)
+    signing = {"sign": True, "sigalg": SIG_RSA_SHA256} if sp_signs() else {}
     try:
         request_id, info = client.prepare_for_authenticate(
-            entityid=_idp_entity_id(idp, client), binding=BINDING_HTTP_REDIRECT
+            entityid=_idp_entity_id(idp, client), binding=BINDING_HTTP_REDIRECT, **signing
         )
     except Exception as exc:  # noqa: BLE001 (metadata without a usable SSO endpoint)
         raise unavailable(idp, exc) from exc
@@ -283,18 +314,29 @@ def saml_accept_response(request, idp: IdentityProvider) -> str:
     if not cache.add(f"saml:assertion:{response.assertion.id}", 1, OUTSTANDING_SECONDS):
         raise _refused(idp, f"replayed assertion {response.assertion.id}")
     key = secrets.token_urlsafe(24)
+    statements = response.assertion.authn_statement or []
     result = {
         "idp": idp.pk,
         "request_id": request_id,
         "claims": _claims(response),
         "mfa": saml_mfa_asserted(idp, response),
+        "logout": {  # what a LogoutRequest for this session names
+            "name_id": {
+                "text": response.name_id.text,
+                "format": response.name_id.format,
+                "name_qualifier": response.name_id.name_qualifier,
+                "sp_name_qualifier": response.name_id.sp_name_qualifier,
+            },
+            "session_index": statements[0].session_index if statements else None,
+        },
     }
     cache.set(f"saml:result:{key}", result, RESULT_SECONDS)
     return key
 
 
-def saml_take_result(request, idp: IdentityProvider, key: str) -> tuple[dict, bool]:
-    """The parked result for this browser: claims and whether the IdP reported a second factor.
+def saml_take_result(request, idp: IdentityProvider, key: str) -> tuple[dict, bool, dict]:
+    """The parked result for this browser: claims, whether the IdP reported a second factor, and
+    what single logout needs (NameID, session index).
 
     Only the session that sent the request may take it (login CSRF), and only once."""
     cache_key = f"saml:result:{key}"
@@ -304,4 +346,69 @@ def saml_take_result(request, idp: IdentityProvider, key: str) -> tuple[dict, bo
     if not result or result["idp"] != idp.pk or result["request_id"] not in started:
         raise _refused(idp, "result missing, expired or started by another browser")
     request.session[SESSION_SAML_REQUESTS] = [r for r in started if r != result["request_id"]]
-    return result["claims"], result["mfa"]
+    return result["claims"], result["mfa"], result["logout"]
+
+
+# -- single logout -------------------------------------------------------------------------
+def _logout_key(request_id: str) -> str:
+    return f"saml:logout:{request_id}"
+
+
+def saml_logout_url(request, idp: IdentityProvider, logout: dict, relay_state: str) -> str | None:
+    """The IdP's single logout service with our signed LogoutRequest for this session, or None
+    (no SP key, or the IdP offers no single logout by redirect)."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.saml import NameID
+    from saml2.xmldsig import SIG_RSA_SHA256
+
+    if not sp_signs():
+        return None
+    try:
+        client = _client(request, idp)
+        entity_id = _idp_entity_id(idp, client)
+        services = client.metadata.single_logout_service(entity_id, BINDING_HTTP_REDIRECT, "idpsso")
+        if not services:
+            return None
+        destination = services[0]["location"]
+        session_index = logout.get("session_index")
+        request_id, message = client.create_logout_request(
+            destination,
+            entity_id,
+            name_id=NameID(**logout["name_id"]),
+            session_indexes=[session_index] if session_index else None,
+            sign=False,  # the redirect binding signs the query instead
+        )
+        http = client.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(message),
+            destination,
+            relay_state,
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+    except Exception:  # noqa: BLE001 (an IdP we cannot reach: the local sign-out stands)
+        logger.warning("SAML %s: no single logout possible", idp.slug, exc_info=True)
+        return None
+    cache.set(_logout_key(request_id), idp.pk, OUTSTANDING_SECONDS)
+    return dict(http["headers"])["Location"]
+
+
+def saml_logout_confirmed(request, idp: IdentityProvider) -> bool:
+    """The IdP's LogoutResponse (redirect binding): True when it answers a logout we asked
+    for, once, with success."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.samlp import STATUS_SUCCESS
+
+    encoded = request.GET.get("SAMLResponse", "")
+    if not encoded:
+        return False
+    try:
+        response = _client(request, idp).parse_logout_request_response(
+            encoded, BINDING_HTTP_REDIRECT
+        )
+    except Exception:  # noqa: BLE001 (a forged or broken answer confirms nothing)
+        logger.warning("SAML %s: unreadable LogoutResponse", idp.slug, exc_info=True)
+        return False
+    if response is None or not cache.delete(_logout_key(str(response.in_response_to))):
+        return False
+    return response.response.status.status_code.value == STATUS_SUCCESS

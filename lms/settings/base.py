@@ -294,6 +294,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Kommunal-Campus <no-reply@kommunal-campus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SAML service provider's key pair (PEM files, the same on every node): with it, requests to
+# SAML IdPs are signed and single logout is offered (lms/services/saml.py). Unset: neither.
+SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", "")
+SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", "")
+
 # Whom people write to when nobody in their own administration can help (registration page).
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@kommunal-campus.example")
 # Where accessibility feedback goes when the accessibility statement names no address.

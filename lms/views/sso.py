@@ -6,6 +6,7 @@ answer is refused (the password form stays on that page).
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -21,6 +22,8 @@ from ..models import IdentityProvider
 from ..services.saml import (
     saml_accept_response,
     saml_authn_redirect_url,
+    saml_logout_confirmed,
+    saml_logout_url,
     saml_sp_metadata,
     saml_take_result,
 )
@@ -34,6 +37,7 @@ from ..services.sso import (
 )
 
 SESSION_NEXT = "_lms_sso_next"
+SESSION_SAML_LOGOUT = "_lms_saml_logout"  # IdP, NameID and session index for single logout
 
 
 def _safe_next(request, url: str) -> str:
@@ -128,11 +132,31 @@ def saml_finish(request, slug: str, key: str):
     idp = get_object_or_404(IdentityProvider, slug=slug, is_active=True, protocol="saml")
     next_url = request.session.get(SESSION_NEXT, "")
     try:
-        claims, mfa = saml_take_result(request, idp, key)
+        claims, mfa, logout = saml_take_result(request, idp, key)
         sso_complete_sign_in(request, idp, claims, mfa=mfa)
     except SsoError as error:
         return login_page_with_error(request, error)
+    request.session[SESSION_SAML_LOGOUT] = {"idp": idp.pk, **logout}
     return redirect(_safe_next(request, next_url))
+
+
+@require_GET
+@never_cache
+def saml_sls(request, slug: str):
+    """Single logout service: the IdP's answer to our LogoutRequest comes back here."""
+    idp = get_object_or_404(IdentityProvider, slug=slug, protocol="saml")
+    if saml_logout_confirmed(request, idp):
+        messages.success(request, _("You are signed out, also at %(idp)s.") % {"idp": idp.name})
+    else:
+        messages.warning(
+            request,
+            _(
+                "You are signed out here. %(idp)s did not confirm the sign-out there: close the "
+                "browser to end that session."
+            )
+            % {"idp": idp.name},
+        )
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -141,6 +165,11 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         home = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
         idp_logout = sso_logout_url(request, post_logout_redirect_uri=home)
+        saml = request.session.get(SESSION_SAML_LOGOUT)
+        if saml and not idp_logout:
+            idp = IdentityProvider.objects.filter(pk=saml["idp"], is_active=True).first()
+            if idp is not None:
+                idp_logout = saml_logout_url(request, idp, saml, relay_state="")
         response = super().post(request, *args, **kwargs)
         if not idp_logout:
             return response

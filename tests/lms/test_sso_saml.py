@@ -249,3 +249,64 @@ def test_pasted_metadata_file_works_like_the_url(client, koeln_saml, saml_server
 
     assert full_sign_in(client, "anna").status_code == 302
     assert signed_in_user(client).email == ANNA
+
+
+# --- signed requests and single logout (an SP key pair configured) -------------------------
+
+
+@pytest.fixture
+def signing_sp(settings, tmp_path):
+    """The operator configured the SP's key pair (SAML_SP_KEY_FILE/_CERT_FILE)."""
+    from tests.peers.saml_idp import _self_signed
+
+    settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE = _self_signed(tmp_path)
+
+
+@pytest.fixture
+def koeln_saml_signed(signing_sp, koeln_saml, saml_server):
+    saml_server.require_signed_requests = True  # as ADFS does for a relying party with a cert
+    return koeln_saml
+
+
+def test_with_a_key_our_metadata_offers_single_logout_and_a_signing_certificate(
+    client, koeln_saml_signed
+):
+    xml = client.get(reverse("saml_metadata", args=["koeln"])).content.decode()
+    assert 'AuthnRequestsSigned="true"' in xml
+    assert "<ns1:X509Certificate>" in xml or "X509Certificate>" in xml
+    assert 'Location="http://testserver/konto/anmelden/sso/koeln/saml/sls/"' in xml
+
+
+def test_signed_request_signs_in_and_logout_ends_the_session_at_the_idp_too(
+    client, koeln_saml_signed, saml_server
+):
+    import requests
+
+    redirect_url = start(client)
+    assert "SigAlg=" in redirect_url and "Signature=" in redirect_url
+    action, fields = sign_in_at_saml_idp(redirect_url, "anna")  # the IdP verified the signature
+    assert post_to_us(client, action, fields).status_code == 302
+    assert signed_in_user(client).email == ANNA
+
+    to_idp = handover_target(client.post(reverse("logout")))
+    assert signed_in_user(client) is None  # signed out here at once
+    assert to_idp.startswith(f"{saml_server.base_url}/slo/redirect?SAMLRequest=")
+    back = requests.get(to_idp, allow_redirects=False, timeout=10)
+    assert back.status_code == 302, back.text
+    assert saml_server.logged_out == ["S-1-5-21-anna"]
+    response = client.get(back.headers["Location"].replace("http://testserver", ""), follow=True)
+    assert "auch bei Stadt Köln" in response.content.decode()
+    # the same answer again confirms nothing
+    again = client.get(back.headers["Location"].replace("http://testserver", ""), follow=True)
+    assert "nicht bestätigt" in again.content.decode()
+
+
+def test_without_a_key_requests_are_unsigned_and_an_idp_requiring_signatures_refuses(
+    client, koeln_saml, saml_server
+):
+    import requests
+
+    saml_server.require_signed_requests = True
+    redirect_url = start(client)
+    assert "Signature=" not in redirect_url
+    assert requests.get(redirect_url, timeout=10).status_code == 403

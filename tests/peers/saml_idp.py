@@ -103,11 +103,13 @@ class SamlIdp:
 
     def __init__(self, accounts: dict[str, dict]):
         self.accounts = accounts
-        self.sp_metadata: set[str] = set()
+        self.sp_metadata: dict[str, str] = {}  # entity ID → the SP's latest metadata
         self.audience: str | None = None  # another SP's entity id: a response not meant for us
         self.lifetime_minutes = 15  # negative: the assertion has expired when it arrives
         self.pending: dict[str, tuple] = {}
         self.base_url = ""
+        self.require_signed_requests = False  # True: unsigned AuthnRequests are refused
+        self.logged_out: list[str] = []  # subjects whose session a LogoutRequest ended
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self):
@@ -133,12 +135,16 @@ class SamlIdp:
     metadata_url = entity_id
 
     def register_sp(self, metadata_xml: str) -> None:
-        """What the IdP's admin does with the SP metadata the platform publishes."""
-        self.sp_metadata.add(metadata_xml)
+        """What the IdP's admin does with the SP metadata the platform publishes (a new version
+        of an SP's metadata, with a signing key say, replaces the old)."""
+        entity_id = re.search(r'entityID="([^"]+)"', metadata_xml).group(1)
+        self.sp_metadata[entity_id] = metadata_xml
 
     def reset(self) -> None:
         self.audience = None
         self.lifetime_minutes = 15
+        self.require_signed_requests = False
+        self.logged_out = []
 
     # -- pysaml2 ---------------------------------------------------------------------------
     def _server(self):
@@ -152,7 +158,7 @@ class SamlIdp:
             "xmlsec_binary": shutil.which("xmlsec1"),
             "key_file": self.key_file,
             "cert_file": self.cert_file,
-            "metadata": {"inline": sorted(self.sp_metadata)},
+            "metadata": {"inline": sorted(self.sp_metadata.values())},
             "allow_unknown_attributes": True,
             "service": {
                 "idp": {
@@ -161,9 +167,13 @@ class SamlIdp:
                         "single_sign_on_service": [
                             (f"{self.base_url}/sso/redirect", BINDING_HTTP_REDIRECT)
                         ],
+                        "single_logout_service": [
+                            (f"{self.base_url}/slo/redirect", BINDING_HTTP_REDIRECT)
+                        ],
                     },
                     "name_id_format": [NAMEID_FORMAT_PERSISTENT],
-                    "want_authn_requests_signed": False,
+                    # pysaml2 applies this to every request it parses, logout requests included
+                    "want_authn_requests_signed": self.require_signed_requests,
                     "policy": {
                         "default": {
                             "lifetime": {"minutes": self.lifetime_minutes},
@@ -210,11 +220,22 @@ class SamlIdp:
         path = environ["PATH_INFO"]
         if path == "/metadata":
             return self._reply(start_response, self._metadata(), "application/samlmetadata+xml")
+        if path == "/slo/redirect":
+            return self._single_logout(environ, start_response)
         if path == "/sso/redirect":
             query = parse_qs(environ.get("QUERY_STRING", ""))
-            request = self._server().parse_authn_request(
-                query["SAMLRequest"][0], BINDING_HTTP_REDIRECT
-            )
+            try:
+                request = self._server().parse_authn_request(
+                    query["SAMLRequest"][0],
+                    BINDING_HTTP_REDIRECT,
+                    relay_state=query.get("RelayState", [None])[0],
+                    sigalg=query.get("SigAlg", [None])[0],
+                    signature=query.get("Signature", [None])[0],
+                )
+            except Exception:  # noqa: BLE001 (unsigned or badly signed: refused like an IdP does)
+                request = None
+            if request is None:
+                return self._reply(start_response, "request refused", status="403 Forbidden")
             key = secrets.token_urlsafe(12)
             self.pending[key] = (request, query.get("RelayState", [""])[0])
             return self._reply(start_response, LOGIN_PAGE.format(key=key))
@@ -230,6 +251,40 @@ class SamlIdp:
             page = self._response_form(request, account, form.get("mfa") == "1", relay_state)
             return self._reply(start_response, page)
         return self._reply(start_response, "not found", status="404 Not Found")
+
+    def _single_logout(self, environ, start_response):
+        """pysaml2 checks our LogoutRequest (its query signature against the certificate in our
+        SP metadata), ends the session and redirects to our single logout service."""
+        from saml2 import BINDING_HTTP_REDIRECT
+
+        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        server = self._server()
+        try:
+            request = server.parse_logout_request(
+                query["SAMLRequest"],
+                BINDING_HTTP_REDIRECT,
+                relay_state=query.get("RelayState"),
+                sigalg=query.get("SigAlg"),
+                signature=query.get("Signature"),
+            )
+        except Exception:  # noqa: BLE001
+            request = None
+        if request is None or "Signature" not in query:
+            return self._reply(start_response, "logout refused", status="403 Forbidden")
+        self.logged_out.append(request.message.name_id.text)
+        response = server.create_logout_response(request.message, [BINDING_HTTP_REDIRECT])
+        destination = server.metadata.single_logout_service(
+            request.message.issuer.text, BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        http = server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            destination,
+            query.get("RelayState", ""),
+            response=True,
+        )
+        start_response("302 Found", [("Location", dict(http["headers"])["Location"])])
+        return [b""]
 
     @staticmethod
     def _reply(start_response, body: str, content_type="text/html", status="200 OK"):
