@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .qr import qr_matrix
 from .snapshot import CertificateSnapshot
+from .tagging import StructureTagger
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR = "KCDejaVuSans"
@@ -96,18 +97,36 @@ def render_certificate_pdf(snapshot: CertificateSnapshot) -> bytes:
     canvas.setDateFormatter(
         lambda *_: f"D:{issued.year:04d}{issued.month:02d}{issued.day:02d}000000Z"
     )
-    canvas.setTitle(f"Zertifikat: {snapshot.course_title} – {snapshot.learner_name}")
+    title = f"Zertifikat: {snapshot.course_title} – {snapshot.learner_name}"
+    keywords = f"Zertifikat, {snapshot.serial}, {snapshot.code}"
+    canvas.setTitle(title)
     canvas.setAuthor(snapshot.issuer_name)
     canvas.setSubject(snapshot.course_title)
     canvas.setCreator(CREATOR)
-    canvas.setKeywords(f"Zertifikat, {snapshot.serial}, {snapshot.code}")
+    canvas.setKeywords(keywords)
 
     accent = HexColor(snapshot.colour)
-    _draw_frame(canvas, accent)
-    _draw_header(canvas, snapshot, accent)
-    _draw_body(canvas, snapshot, accent)  # stops above FOOTER_TOP, truncating the module list
-    _draw_footer(canvas, snapshot)
+    tags = StructureTagger(canvas)
+    with tags.artifact():
+        _draw_frame(canvas, accent)
+    _draw_header(canvas, snapshot, accent, tags)
+    _draw_body(canvas, snapshot, accent, tags)  # stops above FOOTER_TOP, truncating modules
+    _draw_footer(canvas, snapshot, tags)
     canvas.showPage()
+    lang = PDF_LANG[snapshot.language]
+    tags.finish(
+        lang=lang,
+        metadata={
+            "title": title,
+            "author": snapshot.issuer_name,
+            "subject": snapshot.course_title,
+            "keywords": keywords,
+            "lang": lang,
+            "producer": canvas._doc.info.producer,
+            "creator": CREATOR,
+            "date": f"{issued:%Y-%m-%d}T00:00:00Z",
+        },
+    )
     canvas.save()
     return buffer.getvalue()
 
@@ -130,35 +149,43 @@ def _draw_frame(canvas: Canvas, accent: Color) -> None:
     canvas.rect(25, 25, PAGE_WIDTH - 50, PAGE_HEIGHT - 50, stroke=1, fill=0)
 
 
-def _draw_header(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -> None:
+def _draw_header(
+    canvas: Canvas, snapshot: CertificateSnapshot, accent: Color, tags: StructureTagger
+) -> None:
     if snapshot.logo:
         image = _image_reader(snapshot.logo)
-        canvas.drawImage(
-            image,
-            LEFT - 10,
-            PAGE_HEIGHT - 95,
-            width=170,
-            height=52,
-            preserveAspectRatio=True,
-            anchor="sw",
-            mask="auto",
-        )
+        with tags.tag("Figure", alt=f"Logo: {snapshot.issuer_name}"):
+            canvas.drawImage(
+                image,
+                LEFT - 10,
+                PAGE_HEIGHT - 95,
+                width=170,
+                height=52,
+                preserveAspectRatio=True,
+                anchor="sw",
+                mask="auto",
+            )
     canvas.setFillColor(accent)
     lines = simpleSplit(snapshot.issuer_name, BOLD, 10, 300)[:2]
     y = PAGE_HEIGHT - 58
-    for line in lines:
-        canvas.setFont(BOLD, 10)
-        canvas.drawRightString(RIGHT + 10, y, line)
-        y -= 13
+    with tags.tag("P"):
+        for line in lines:
+            canvas.setFont(BOLD, 10)
+            canvas.drawRightString(RIGHT + 10, y, line)
+            y -= 13
 
     canvas.setFont(BOLD, 36)
-    canvas.drawCentredString(CENTRE, PAGE_HEIGHT - 140, "Zertifikat")
+    with tags.tag("H1"):
+        canvas.drawCentredString(CENTRE, PAGE_HEIGHT - 140, "Zertifikat")
     canvas.setStrokeColor(accent)
     canvas.setLineWidth(1.6)
-    canvas.line(CENTRE - 45, PAGE_HEIGHT - 154, CENTRE + 45, PAGE_HEIGHT - 154)
+    with tags.artifact():
+        canvas.line(CENTRE - 45, PAGE_HEIGHT - 154, CENTRE + 45, PAGE_HEIGHT - 154)
 
 
-def _draw_body(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -> float:
+def _draw_body(
+    canvas: Canvas, snapshot: CertificateSnapshot, accent: Color, tags: StructureTagger
+) -> float:
     """Name, wording, course, revision and hours, then the modules; returns the lowest y used."""
     y = PAGE_HEIGHT - 200
     # The name is shrunk to fit one line (down to 14 pt); only a name longer than any real one
@@ -167,15 +194,17 @@ def _draw_body(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -> 
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, size)
     lines = simpleSplit(snapshot.learner_name, BOLD, size, RIGHT - LEFT)
-    for line in lines[:-1]:
-        canvas.drawCentredString(CENTRE, y, line)
-        y -= size * 1.15
-    canvas.drawCentredString(CENTRE, y, lines[-1])
+    with tags.tag("P"):
+        for line in lines[:-1]:
+            canvas.drawCentredString(CENTRE, y, line)
+            y -= size * 1.15
+        canvas.drawCentredString(CENTRE, y, lines[-1])
     y -= 28
 
     canvas.setFillColor(MUTED)
     for paragraph in snapshot.wording.split("\n"):
-        y = _centred_lines(canvas, paragraph, REGULAR, 11.5, 15, 600, y, max_lines=3)
+        with tags.tag("P"):
+            y = _centred_lines(canvas, paragraph, REGULAR, 11.5, 15, 600, y, max_lines=3)
     y -= 14
 
     canvas.setFillColor(accent)
@@ -183,28 +212,36 @@ def _draw_body(canvas: Canvas, snapshot: CertificateSnapshot, accent: Color) -> 
     lines = simpleSplit(snapshot.course_title, BOLD, title_size, RIGHT - LEFT - 40)
     if len(lines) > 2:
         title_size = 15.0
-    y = _centred_lines(
-        canvas, snapshot.course_title, BOLD, title_size, title_size + 4, RIGHT - LEFT - 40, y, 3
-    )
+    with tags.tag("H2"):
+        y = _centred_lines(
+            canvas, snapshot.course_title, BOLD, title_size, title_size + 4, RIGHT - LEFT - 40, y, 3
+        )
     y += 2
 
     details = [snapshot.content_revision, f"Umfang: {format_hours_de(snapshot.hours)}"]
     canvas.setFillColor(MUTED)
-    y = _centred_lines(canvas, " · ".join(d for d in details if d), REGULAR, 9.5, 13, 640, y, 2)
+    with tags.tag("P"):
+        y = _centred_lines(canvas, " · ".join(d for d in details if d), REGULAR, 9.5, 13, 640, y, 2)
 
     if snapshot.modules:
-        y = _draw_modules(canvas, snapshot.modules, accent, y - 8, bottom=FOOTER_TOP)
+        y = _draw_modules(canvas, snapshot.modules, accent, y - 8, FOOTER_TOP, tags)
     return y
 
 
 def _draw_modules(
-    canvas: Canvas, modules: tuple[str, ...], accent: Color, top: float, bottom: float
+    canvas: Canvas,
+    modules: tuple[str, ...],
+    accent: Color,
+    top: float,
+    bottom: float,
+    tags: StructureTagger,
 ) -> float:
     """List the modules in one or two columns; too many for the space end in "… sowie N weitere"."""
     size, leading = 9.5, 12.5
     canvas.setFillColor(accent)
     canvas.setFont(BOLD, 9.5)
-    canvas.drawCentredString(CENTRE, top, "Inhalte")
+    with tags.tag("H3"):
+        canvas.drawCentredString(CENTRE, top, "Inhalte")
     top -= leading + 1
     rows = max(1, int((top - bottom) // leading) + 1)
     columns = 1 if len(modules) <= min(4, rows) else 2
@@ -226,12 +263,13 @@ def _draw_modules(
         column, row = divmod(index, per_column)
         y = top - row * leading
         text = _ellipsize(f"•  {module}", REGULAR, size, column_width)
-        canvas.drawString(x_positions[column], y, text)
+        with tags.tag("P"):
+            canvas.drawString(x_positions[column], y, text)
         lowest = min(lowest, y)
     return lowest - leading
 
 
-def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot) -> None:
+def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot, tags: StructureTagger) -> None:
     """Dates and serial (left), signature (centre), QR code and verification code (right)."""
     # Left column: label above value.
     entries = [("Ausgestellt am", format_date_de(snapshot.issued_on))]
@@ -240,51 +278,59 @@ def _draw_footer(canvas: Canvas, snapshot: CertificateSnapshot) -> None:
     entries.append(("Zertifikatsnummer", snapshot.serial))
     y = 148.0
     for label, value in entries:
-        canvas.setFillColor(MUTED)
-        canvas.setFont(REGULAR, 8)
-        canvas.drawString(LEFT, y, label)
-        canvas.setFillColor(INK)
-        canvas.setFont(BOLD, 10.5)
-        canvas.drawString(LEFT, y - 13, value)
+        with tags.tag("P"):
+            canvas.setFillColor(MUTED)
+            canvas.setFont(REGULAR, 8)
+            canvas.drawString(LEFT, y, f"{label}: ")  # read as "Ausgestellt am: 4. …"
+            canvas.setFillColor(INK)
+            canvas.setFont(BOLD, 10.5)
+            canvas.drawString(LEFT, y - 13, value)
         y -= 32
 
     # Centre: signature line, signatory, role.
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
-    canvas.line(CENTRE - 115, 106, CENTRE + 115, 106)
-    canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 10.5)
-    canvas.drawCentredString(CENTRE, 92, _ellipsize(snapshot.signatory_name, BOLD, 10.5, 260))
-    canvas.setFillColor(MUTED)
-    _centred_lines(canvas, snapshot.signatory_role, REGULAR, 8.5, 11, 260, 79, max_lines=2)
+    with tags.artifact():
+        canvas.line(CENTRE - 115, 106, CENTRE + 115, 106)
+    with tags.tag("P"):
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 10.5)
+        signatory = _ellipsize(snapshot.signatory_name, BOLD, 10.5, 260)
+        canvas.drawCentredString(CENTRE, 92, signatory)
+    with tags.tag("P"):
+        canvas.setFillColor(MUTED)
+        _centred_lines(canvas, snapshot.signatory_role, REGULAR, 8.5, 11, 260, 79, max_lines=2)
 
     # Right: QR code with the printed code under it, for those who cannot scan.
     qr_x, qr_y = RIGHT - QR_SIZE + 6, 72.0
     canvas.setFillColor(INK)
-    _draw_qr(canvas, snapshot.verify_url, qr_x, qr_y, QR_SIZE)
+    with tags.tag("Figure", alt=f"QR-Code: Link zur Echtheitsprüfung, {snapshot.verify_url}"):
+        _draw_qr(canvas, snapshot.verify_url, qr_x, qr_y, QR_SIZE)
     # Label and code right-aligned under the QR code, never past the frame: the code is shrunk
     # to the space right of the signature (down to 6 pt) and, if still too long, split in two.
     code_right = qr_x + QR_SIZE
     code_width = code_right - (CENTRE + 125)
-    canvas.setFillColor(MUTED)
-    canvas.setFont(REGULAR, 7.5)
-    canvas.drawRightString(code_right, qr_y - 11, "Prüfcode")
-    canvas.setFillColor(INK)
-    size = _fit_size(snapshot.code, BOLD, 9, 6, code_width)
-    canvas.setFont(BOLD, size)
-    if pdfmetrics.stringWidth(snapshot.code, BOLD, size) <= code_width:
-        canvas.drawRightString(code_right, qr_y - 22, snapshot.code)
-    else:
-        half = (len(snapshot.code) + 1) // 2
-        canvas.drawRightString(code_right, qr_y - 21, snapshot.code[:half])
-        canvas.drawRightString(code_right, qr_y - 21 - size * 1.2, snapshot.code[half:])
+    with tags.tag("P"):
+        canvas.setFillColor(MUTED)
+        canvas.setFont(REGULAR, 7.5)
+        canvas.drawRightString(code_right, qr_y - 11, "Prüfcode: ")
+        canvas.setFillColor(INK)
+        size = _fit_size(snapshot.code, BOLD, 9, 6, code_width)
+        canvas.setFont(BOLD, size)
+        if pdfmetrics.stringWidth(snapshot.code, BOLD, size) <= code_width:
+            canvas.drawRightString(code_right, qr_y - 22, snapshot.code)
+        else:
+            half = (len(snapshot.code) + 1) // 2
+            canvas.drawRightString(code_right, qr_y - 21, snapshot.code[:half])
+            canvas.drawRightString(code_right, qr_y - 21 - size * 1.2, snapshot.code[half:])
 
     # Bottom line: where to type the URL, in full, on one line (shrunk rather than wrapped).
     text = f"Echtheit prüfen: {snapshot.verify_url}"
     size = _fit_size(text, REGULAR, 8, 5.5, RIGHT - LEFT)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, size)
-    canvas.drawCentredString(CENTRE, 36, text)
+    with tags.tag("P"):
+        canvas.drawCentredString(CENTRE, 36, text)
 
 
 def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:

@@ -73,7 +73,7 @@ def test_certificate_text_shows_course_serial_code_and_german_dates(certificate_
     assert "Revision 42 vom 12.03.2026 · Umfang: 8,5 Stunden" in lines
     assert "Registermodernisierung" in text
     assert "12. März 2026" in lines
-    assert "Gültig bis" in lines
+    assert "Gültig bis:" in lines
     assert "31. März 2029" in lines
     assert "KDSR-2026-000123" in lines
     assert "Q7XK-M2PA-9TVD" in lines
