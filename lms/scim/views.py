@@ -200,33 +200,46 @@ def users(request: HttpRequest) -> HttpResponse:
     return _resource_response(request, _user_resource(request, person), User, status=201)
 
 
+def _requested_state(request, current, model):
+    """What a PUT or PATCH asks the resource to become (None: a PATCH that changes nothing)."""
+    if request.method == "PUT":
+        data = model.model_validate(_body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+        data.replace(current)  # readOnly kept, immutable checked (RFC 7644 §3.5.1)
+        return data
+    patch = PatchOp[model].model_validate(_body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST)
+    data = current.model_copy(deep=True)
+    return data if patch.patch(data) else None
+
+
+def _detail(request, current, model, *, write, delete, reread) -> HttpResponse:
+    """GET, PUT, PATCH and DELETE of one resource, the same for Users and Groups: the ETag
+    guards the change, the service writes it, the answer is the resource as stored."""
+    if request.method == "GET":
+        return _resource_response(request, current, model)
+    _check_version(request, current)
+    if request.method == "DELETE":
+        delete()
+        return HttpResponse(status=204)
+    data = _requested_state(request, current, model)
+    if data is None:
+        return _resource_response(request, current, model)
+    write(data)
+    return _resource_response(request, reread(), model)
+
+
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
 def user(request: HttpRequest, pk: str) -> HttpResponse:
+    token = request.scim_token
     with transaction.atomic():
         person = _person(request, pk)
-        current = _user_resource(request, person)
-        if request.method == "GET":
-            return _resource_response(request, current, User)
-        _check_version(request, current)
-        token = request.scim_token
-        if request.method == "DELETE":
-            services.scim_user_delete(token=token, person=person)
-            return HttpResponse(status=204)
-        if request.method == "PUT":
-            data = User.model_validate(
-                _body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-            )
-            data.replace(current)  # readOnly kept, immutable checked (RFC 7644 §3.5.1)
-        else:
-            patch = PatchOp[User].model_validate(
-                _body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-            )
-            data = current.model_copy(deep=True)
-            if not patch.patch(data):
-                return _resource_response(request, current, User)
-        services.scim_user_write(token=token, person=person, data=data)
-        person.refresh_from_db()
-        return _resource_response(request, _user_resource(request, person), User)
+        return _detail(
+            request,
+            _user_resource(request, person),
+            User,
+            write=lambda data: services.scim_user_write(token=token, person=person, data=data),
+            delete=lambda: services.scim_user_delete(token=token, person=person),
+            reread=lambda: _user_resource(request, type(person).objects.get(pk=person.pk)),
+        )
 
 
 # --- Groups ----------------------------------------------------------------------------------
@@ -268,31 +281,17 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
 def group(request: HttpRequest, pk: str) -> HttpResponse:
+    token = request.scim_token
     with transaction.atomic():
         found = _group(request, pk)
-        current = _group_resource(request, found)
-        if request.method == "GET":
-            return _resource_response(request, current, Group)
-        _check_version(request, current)
-        token = request.scim_token
-        if request.method == "DELETE":
-            services.scim_group_delete(token=token, group=found)
-            return HttpResponse(status=204)
-        if request.method == "PUT":
-            data = Group.model_validate(
-                _body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-            )
-            data.replace(current)  # readOnly kept, immutable checked (RFC 7644 §3.5.1)
-        else:
-            patch = PatchOp[Group].model_validate(
-                _body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-            )
-            data = current.model_copy(deep=True)
-            if not patch.patch(data):
-                return _resource_response(request, current, Group)
-        services.scim_group_write(token=token, group=found, data=data)
-        found.refresh_from_db()
-        return _resource_response(request, _group_resource(request, found), Group)
+        return _detail(
+            request,
+            _group_resource(request, found),
+            Group,
+            write=lambda data: services.scim_group_write(token=token, group=found, data=data),
+            delete=lambda: services.scim_group_delete(token=token, group=found),
+            reread=lambda: _group_resource(request, ScimGroup.objects.get(pk=found.pk)),
+        )
 
 
 @scim_view(("POST",))
