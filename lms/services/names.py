@@ -12,9 +12,10 @@ from django.utils import timezone
 from ..models import AuditEvent, NameChangeRequest, User
 from .audit import audit_record
 
-# Sent (inside the transaction, with ``user``) when a person's certificate name is confirmed
-# or changed by an authoritative source: certificates held back for an unconfirmed name are
-# issued then (``certificates.receivers``).
+# Sent (inside the transaction, with ``user``) when the name of a person who had none confirmed
+# (a self-registration) is confirmed by HR or set by an authoritative source: the certificates
+# held back for it are issued then (``certificates.receivers``). Only then: everyone else's
+# certificates were issued at completion.
 name_confirmed = Signal()
 
 
@@ -27,6 +28,7 @@ def name_set_from_source(*, user: User, name: str, source: str) -> bool:
     name = name.strip()
     if not name or (user.verified_name == name and user.name_source == source):
         return False
+    was_held = not user.certificate_name
     user.verified_name = name
     user.name_source = source
     user.name_verified_at = timezone.now()
@@ -34,7 +36,8 @@ def name_set_from_source(*, user: User, name: str, source: str) -> bool:
     NameChangeRequest.objects.filter(
         user=user, status=NameChangeRequest.Status.PENDING, requested_name=name
     ).update(status=NameChangeRequest.Status.CONFIRMED, decided_at=timezone.now())
-    name_confirmed.send(sender=User, user=user)
+    if was_held:
+        name_confirmed.send(sender=User, user=user)
     return True
 
 
@@ -80,11 +83,13 @@ def name_change_decide(*, request: NameChangeRequest, by: User, confirm: bool) -
     request.save(update_fields=["status", "decided_by", "decided_at"])
     if confirm:
         user = request.user
+        was_held = not user.certificate_name
         user.verified_name = request.requested_name
         user.name_source = User.NameSource.HR
         user.name_verified_at = request.decided_at
         user.save(update_fields=["verified_name", "name_source", "name_verified_at"])
-        name_confirmed.send(sender=User, user=user)
+        if was_held:
+            name_confirmed.send(sender=User, user=user)
     audit_record(
         actor=by,
         action=AuditEvent.Action.NAME_CONFIRMED if confirm else AuditEvent.Action.NAME_REJECTED,
