@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -42,6 +42,10 @@ LINK_HOURS = 48
 
 
 class RegistrationError(Exception):
+    pass
+
+
+class WrongPassword(RegistrationError):
     pass
 
 
@@ -194,13 +198,19 @@ def registration_for_token(token: str) -> Registration | None:
 
 
 @transaction.atomic
-def registration_confirm(*, registration: Registration) -> User:
+def registration_confirm(*, registration: Registration, password: str) -> User:
     """The address is confirmed: the account exists now, as an employee of the organisation
     (signed in at once, or after HR's approval where the organisation wants it). The typed name
-    becomes a name request for HR; certificates wait for it."""
+    becomes a name request for HR; certificates wait for it.
+
+    Whoever confirms must know the password chosen at registration: otherwise someone could
+    register a colleague's address with a password of their own, and the colleague's click on
+    the link would hand them the account."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Registration.Status.UNCONFIRMED:
         raise RegistrationError("already confirmed")
+    if not check_password(password or "", registration.password):
+        raise WrongPassword("not the password chosen at registration")
     approval = registration.organisation.registration_approval
     try:
         with transaction.atomic():

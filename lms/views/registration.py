@@ -27,6 +27,7 @@ from ..security.ratelimit import rate_limit_exceeded
 from ..selectors import organisations_visible_to
 from ..services.registration import (
     RegistrationError,
+    WrongPassword,
     email_domain_add,
     email_domain_verify,
     registration_confirm,
@@ -122,7 +123,19 @@ def registration_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "lms/registration_invalid.html", status=410)
     if request.method == "POST":
         try:
-            user = registration_confirm(registration=registration)
+            user = registration_confirm(
+                registration=registration, password=request.POST.get("password", "")
+            )
+        except WrongPassword:
+            context = {
+                "registration": registration,
+                "error": _(
+                    "This is not the password you chose when registering. If you did not "
+                    "register yourself, ignore the mail: without the password no account is "
+                    "created."
+                ),
+            }
+            return render(request, "lms/registration_confirm.html", context, status=400)
         except RegistrationError:
             return render(request, "lms/registration_invalid.html", status=410)
         if user.is_active:

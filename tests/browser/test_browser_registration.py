@@ -51,6 +51,9 @@ def test_a_new_employee_registers_confirms_and_lands_in_bonn(
     violations = axe(page)
     assert violations == [], format_violations(violations)
     screenshot(page, "registration-confirm")
+    page.get_by_label("Ihr Passwort (das bei der Registrierung gewählte)").fill(
+        "Ein-langes-Passwort-fuer-Bonn"
+    )
     page.get_by_role("button", name="Adresse bestätigen und Konto anlegen").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/lernen/")

@@ -31,7 +31,7 @@ def test_certificate_waits_for_hr_to_confirm_the_name(
             },
         )
     link = next(w for w in mailoutbox[0].body.split() if "/konto/registrieren/" in w)
-    client.post(link)
+    client.post(link, {"password": password})
     person = Person.objects.get(email="neu@bonn.de")
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = complete_course(person, course)

@@ -112,7 +112,7 @@ def test_registration_creates_the_account_only_when_the_address_is_confirmed(
     assert "Bundesstadt Bonn" in mailoutbox[0].body
     assert client.get(link).status_code == 200
     assert not Person.objects.filter(email="jana.neumann@bonn.de").exists()
-    response = client.post(link)
+    response = client.post(link, {"password": PASSWORD})
     assert response.status_code == 302
     person = Person.objects.get(email="jana.neumann@bonn.de")
     assert person.is_active and person.check_password(PASSWORD)
@@ -121,7 +121,7 @@ def test_registration_creates_the_account_only_when_the_address_is_confirmed(
     assert NameChangeRequest.objects.get(user=person).requested_name == "Jana Neumann"
     assert client.get(reverse("learning_dashboard")).status_code == 200  # signed in
     client.logout()
-    assert client.post(link).status_code == 410  # single use
+    assert client.post(link, {"password": PASSWORD}).status_code == 410  # single use
 
 
 def test_expired_link_creates_nothing(
@@ -130,7 +130,9 @@ def test_expired_link_creates_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         _register(client, "spaet@bonn.de")
     Registration.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert client.post(_link(mailoutbox[0], "registrieren")).status_code == 410
+    assert (
+        client.post(_link(mailoutbox[0], "registrieren"), {"password": PASSWORD}).status_code == 410
+    )
     assert not Person.objects.filter(email="spaet@bonn.de").exists()
 
 
@@ -182,7 +184,7 @@ def test_with_approval_hr_decides_and_the_neighbour_cannot(
     gemeinde_a.save()
     with django_capture_on_commit_callbacks(execute=True):
         _register(client, "warte@bonn.de", name="Wanda Warte")
-    response = client.post(_link(mailoutbox[0], "registrieren"))
+    response = client.post(_link(mailoutbox[0], "registrieren"), {"password": PASSWORD})
     assert "Personalstelle" in response.content.decode()
     person = Person.objects.get(email="warte@bonn.de")
     assert not person.is_active and not person.memberships.exists()
@@ -218,7 +220,7 @@ def test_rejected_registration_leaves_no_account(
     gemeinde_a.save()
     with django_capture_on_commit_callbacks(execute=True):
         _register(client, "nein@bonn.de")
-    client.post(_link(mailoutbox[0], "registrieren"))
+    client.post(_link(mailoutbox[0], "registrieren"), {"password": PASSWORD})
     client.force_login(hr_a)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -234,3 +236,18 @@ def test_domain_add_refuses_a_domain_of_another_organisation(bonn_domain, gemein
 
     with pytest.raises(RegistrationError):
         email_domain_add(organisation=gemeinde_b, domain="bonn.de", mailbox="it", by=hr_b)
+
+
+def test_a_click_by_the_owner_of_the_address_cannot_hand_the_account_to_whoever_registered_it(
+    client, bonn_domain, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Someone registers a colleague's address with their own password; the colleague opens the
+    mail's link and confirms: without the registrant's password, no account comes into being."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(client, "kollegin@bonn.de")
+    link = _link(mailoutbox[0], "registrieren")
+    response = client.post(link, {"password": "etwas-anderes"})
+    assert response.status_code == 400
+    assert "nicht das Passwort" in response.content.decode()
+    assert not Person.objects.filter(email="kollegin@bonn.de").exists()
+    assert client.post(link, {"password": PASSWORD}).status_code == 302  # still usable by them
