@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from ..models import JobProfile, Organisation, ScimGroup, ScimToken
-from ..selectors import organisations_visible_to
 from ..services.scim import scim_group_placement_set, scim_token_create, scim_token_revoke
+from .hr import managed_unit
 
 
 class TokenForm(forms.Form):
@@ -48,15 +48,10 @@ class GroupPlacementForm(forms.Form):
         ).order_by("path")
 
 
-def _admin_unit(request, unit_id: int) -> Organisation:
-    units = organisations_visible_to(request.user, perm="manage_members")
-    return get_object_or_404(units, pk=unit_id)
-
-
 @login_required
 @never_cache
 def hr_directory(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _admin_unit(request, unit_id)
+    unit = managed_unit(request, unit_id)
     form = TokenForm(request.POST if request.POST.get("action") == "create" else None)
     secret = None
     if request.method == "POST":

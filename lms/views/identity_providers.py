@@ -7,20 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from ..models import IdentityProvider
-from ..selectors import organisations_visible_to
 from ..services.identity_providers import (
     identity_provider_save,
     identity_provider_slug,
     identity_providers_of,
     verified_domains_of,
 )
+from .hr import managed_unit
 
 
 class IdentityProviderForm(forms.ModelForm):
@@ -80,16 +80,10 @@ class IdentityProviderForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
-def _admin_unit(request, unit_id):
-    return get_object_or_404(
-        organisations_visible_to(request.user, perm="manage_members"), pk=unit_id
-    )
-
-
 @login_required
 @never_cache
 def hr_identity_providers(request: HttpRequest, unit_id: int, pk: int | None = None):
-    unit = _admin_unit(request, unit_id)
+    unit = managed_unit(request, unit_id)
     own = identity_providers_of(unit)
     idp = IdentityProvider()
     if pk is not None:

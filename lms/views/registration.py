@@ -36,6 +36,7 @@ from ..services.registration import (
     registration_route,
     registration_start,
 )
+from .hr import managed_unit
 from .sso import sso_handover_to_idp
 
 
@@ -193,17 +194,11 @@ class EmailDomainForm(forms.Form):
         return self.cleaned_data["mailbox"].strip().lower()
 
 
-def _managed_unit(request, unit_id: int):
-    return get_object_or_404(
-        organisations_visible_to(request.user, perm="manage_members"), pk=unit_id
-    )
-
-
 @login_required
 @never_cache
 def hr_email_domains(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Org admins: the organisation's domains, their verification and self-registration."""
-    unit = _managed_unit(request, unit_id)
+    unit = managed_unit(request, unit_id)
     form = EmailDomainForm(request.POST if request.POST.get("action") == "add" else None)
     action = request.POST.get("action")
     if action == "add" and form.is_valid():

@@ -14,3 +14,11 @@ from ...selectors import organisations_visible_to
 def visible_unit(request, unit_id: int):
     """The unit ``unit_id`` if the requester may see it as HR; 404 otherwise."""
     return get_object_or_404(organisations_visible_to(request.user), pk=unit_id)
+
+
+def managed_unit(request, unit_id: int):
+    """The unit ``unit_id`` if the requester administers it (org admin of it or a unit above:
+    audit log, directory, domains, single sign-on); 404 otherwise."""
+    return get_object_or_404(
+        organisations_visible_to(request.user, perm="manage_members"), pk=unit_id
+    )

@@ -8,7 +8,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from ...selectors.audit import audit_events_for
 from ...selectors.hr.dashboard import hr_dashboard
 from ...selectors.hr.matrix import qualification_matrix
 from ...services.audit import audit_record
-from . import visible_unit
+from . import managed_unit, visible_unit
 
 
 def matrix_for_request(request, unit, *, for_export: bool = False):
@@ -96,9 +96,7 @@ def dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Who viewed or exported whose records in this unit and its sub-units; org admins only."""
-    unit = get_object_or_404(
-        organisations_visible_to(request.user, perm="manage_members"), pk=unit_id
-    )
+    unit = managed_unit(request, unit_id)
     page = Paginator(audit_events_for(unit), 50).get_page(request.GET.get("seite", 1))
     return render(request, "lms/hr/audit_log.html", {"unit": unit, "page": page})
 
