@@ -22,7 +22,8 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -149,8 +150,28 @@ def achievement(*, course_id, name: str, description: str, issuer_name: str) -> 
     }
 
 
-def _instant(day) -> str:
-    return datetime.combine(day, time(0, 0), tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _day_start(day) -> datetime:
+    """Midnight at the start of ``day`` where the platform issues (``TIME_ZONE``), in UTC.
+
+    Found: midnight UTC made a certificate issued between 0:00 and 1:00 (2:00 in summer) German
+    time "not yet valid" for an hour (``nbf`` in the future), and wallets refused it.
+    """
+    local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return local.astimezone(UTC)
+
+
+def _valid_from(day) -> datetime:
+    return _day_start(day)
+
+
+def _valid_until(day) -> datetime:
+    """A certificate is valid through its last day (``Certificate.is_expired``): the credential
+    ends when the next day begins."""
+    return _day_start(day + timedelta(days=1))
+
+
+def _instant(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def open_badge_credential(certificate: Certificate) -> dict:
@@ -180,7 +201,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
             "name": certificate.issuer_name,
             "url": settings.SITE_URL,
         },
-        "validFrom": _instant(certificate.issued_on),
+        "validFrom": _instant(_valid_from(certificate.issued_on)),
         "name": certificate.course_title,
         "credentialSubject": {
             "id": subject_id(certificate),
@@ -210,7 +231,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
         ],
     }
     if certificate.valid_until:
-        credential["validUntil"] = _instant(certificate.valid_until)
+        credential["validUntil"] = _instant(_valid_until(certificate.valid_until))
     return credential
 
 
@@ -232,10 +253,6 @@ def _signed(payload: dict) -> str:
     return signing_input.decode("ascii") + "." + _b64(signature)
 
 
-def _timestamp(day) -> int:
-    return int(datetime.combine(day, time(0, 0), tzinfo=UTC).timestamp())
-
-
 def open_badge_jwt(certificate: Certificate) -> str:
     """The credential as a VC-JWT (OB 3.0 § 8.2): the payload is the credential itself plus
     the registered claims that mirror it."""
@@ -245,10 +262,10 @@ def open_badge_jwt(certificate: Certificate) -> str:
         "iss": credential["issuer"]["id"],
         "jti": credential["id"],
         "sub": credential["credentialSubject"]["id"],
-        "nbf": _timestamp(certificate.issued_on),
+        "nbf": int(_valid_from(certificate.issued_on).timestamp()),
     }
     if certificate.valid_until:
-        payload["exp"] = _timestamp(certificate.valid_until)
+        payload["exp"] = int(_valid_until(certificate.valid_until).timestamp())
     return _signed(payload)
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,20 @@ def test_the_badge_jwt_is_the_credential_with_mirrored_claims(client, issued, le
     status = payload["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
     assert status["statusListIndex"] == str(issued.pk)
+
+
+@pytest.mark.django_db
+def test_a_badge_issued_just_after_german_midnight_is_valid_at_once(issued, settings):
+    """Found at 0:12 German time (23:12 UTC): ``nbf`` was midnight UTC of the German issue day,
+    an hour in the future, and the outside verifier refused the badge as not yet valid.
+    A certificate is valid through its last day, so the credential ends when the next begins."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    issued.issued_on, issued.valid_until = date(2026, 12, 5), date(2029, 3, 31)
+    _header, payload = _parts(badges.open_badge_jwt(issued))
+    assert payload["validFrom"] == "2026-12-04T23:00:00Z"  # 0:00 CET
+    assert payload["nbf"] == int(datetime(2026, 12, 4, 23, 0, tzinfo=UTC).timestamp())
+    assert payload["validUntil"] == "2029-03-31T22:00:00Z"  # 1 April, 0:00 CEST
+    assert payload["exp"] == int(datetime(2029, 3, 31, 22, 0, tzinfo=UTC).timestamp())
 
 
 @pytest.mark.django_db
