@@ -6,13 +6,20 @@ call ``render_certificate_pdf`` and ``sign_certificate_pdf(…, signer=load_plat
 """
 
 from .pdf import format_date_de, format_hours_de, render_certificate_pdf
-from .signing import load_platform_signer, sign_certificate_pdf
+from .signing import (
+    LongTermSigning,
+    load_long_term_signing,
+    load_platform_signer,
+    sign_certificate_pdf,
+)
 from .snapshot import CertificateSnapshot
 
 __all__ = [
     "CertificateSnapshot",
     "format_date_de",
     "format_hours_de",
+    "LongTermSigning",
+    "load_long_term_signing",
     "load_platform_signer",
     "render_certificate_pdf",
     "sign_certificate_pdf",

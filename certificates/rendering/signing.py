@@ -1,5 +1,11 @@
 """PAdES signature for rendered certificates, with the platform's key (pyHanko).
 
+Level B-B by default; with a timestamp authority configured (``CERTIFICATE_TIMESTAMP_URL``) the
+signature is PAdES B-LT: an RFC 3161 timestamp on the signature proves *when* it was made, and
+the certificates, CRLs and OCSP answers needed to check it are stored in the document's DSS, so
+the PDF still verifies after the signing certificate has expired or been revoked
+(``CERTIFICATE_PADES_LTA`` adds a document timestamp over all of it: B-LTA).
+
 The signature lets anyone holding the PDF check, offline and in any PAdES-aware viewer, that the
 file is the one the platform issued and was not edited since. Whether a viewer *trusts* the
 signer depends on the certificate: a production deployment configures a key and certificate from
@@ -18,15 +24,21 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import add_validation_info
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .cms_template import SENTINEL_A, SENTINEL_B, CmsTemplate, TemplateMismatch, build_template
@@ -34,6 +46,7 @@ from .cms_template import SENTINEL_A, SENTINEL_B, CmsTemplate, TemplateMismatch,
 logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELD = "Signatur"
+DOCUMENT_TIMESTAMP_FIELD = "Archivzeitstempel"
 SELF_SIGNED_SUBDIR = "self-signed"
 KEY_FILENAME = "key.pem"
 CERT_FILENAME = "cert.pem"
@@ -44,11 +57,37 @@ RSA_KEY_BITS = 3072
 DOCUMENT_SIGNING_EKU = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 
-def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
-    """Add a PAdES (B-B) certification signature that forbids any later change to the document.
+@dataclass(frozen=True)
+class LongTermSigning:
+    """What turns a B-B signature into B-LT (or B-LTA): where timestamps come from, and the
+    trust roots the validation data is collected for."""
+
+    timestamper: HTTPTimeStamper
+    trust_roots: tuple
+    archival: bool = False
+
+    def validation_context(self, signer: signers.Signer) -> ValidationContext:
+        """A fresh context per signature: it fetches the current CRLs and OCSP answers (a cached
+        one would embed stale ones) and fails hard when a revocation source does not answer,
+        so a certificate is never stored as B-LT without its validation data."""
+        return ValidationContext(
+            trust_roots=list(self.trust_roots),
+            other_certs=list(signer.cert_registry or ()),
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+        )
+
+
+def sign_certificate_pdf(
+    pdf: bytes, *, signer: signers.Signer, long_term: LongTermSigning | None = None
+) -> bytes:
+    """Add a PAdES certification signature that forbids any later change to the document.
 
     The signature is invisible (the certificate's look does not depend on it) and appended as an
-    incremental update, so the rendered bytes stay untouched inside the signed file.
+    incremental update, so the rendered bytes stay untouched inside the signed file. With
+    ``long_term`` it carries a signature timestamp and the validation data is added to the DSS
+    (PAdES B-LT; B-LTA with a document timestamp when ``long_term.archival``). Timestamps and
+    validation data are additions PAdES permits after a certification signature.
 
     What ``pyhanko.sign.validation.validate_pdf_signature`` reports for the result: ``intact``
     (the signed byte range hashes to the signed digest) and ``valid`` (the signature over that
@@ -57,9 +96,9 @@ def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
     deliberately not trusted by anyone, so integrity is the guarantee in that case, not identity.
 
     Synchronous: pyHanko runs its own event loop; inside an already running loop the work moves
-    to a helper thread (``_outside_event_loop``).
+    to a helper thread (``_outside_event_loop``). A timestamp authority or revocation source that
+    does not answer raises ``OSError`` (retried by the render task).
     """
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -68,13 +107,96 @@ def sign_certificate_pdf(pdf: bytes, *, signer: signers.Signer) -> bytes:
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
         reason="Ausstellung des Zertifikats",
     )
+    timestamper = long_term.timestamper if long_term is not None else None
+    reserved = _bytes_reserved(signer) + (LONG_TERM_RESERVE if long_term is not None else 0)
 
     def sign():
-        return signers.sign_pdf(
-            writer, metadata, signer=signer, bytes_reserved=_bytes_reserved(signer)
+        signed = signers.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)),
+            metadata,
+            signer=signer,
+            timestamper=timestamper,
+            bytes_reserved=reserved,
         ).getvalue()
+        return _add_long_term_data(signed, signer, long_term) if long_term else signed
 
     return _outside_event_loop(sign)
+
+
+def _add_long_term_data(signed: bytes, signer: signers.Signer, long_term: LongTermSigning) -> bytes:
+    """B-T → B-LT (→ B-LTA), each an incremental update.
+
+    The validation data is fetched *after* the signature timestamp exists: a validator accepts
+    an OCSP answer or CRL as proof that the certificate was not revoked at signing time only if
+    it was issued after that time (with pyHanko's ``embed_validation_info`` it is fetched before
+    the timestamp, and an offline AdES validation then finds no usable revocation data).
+    """
+    reader = PdfFileReader(io.BytesIO(signed))
+    output = add_validation_info(
+        reader.embedded_signatures[0], long_term.validation_context(signer), output=io.BytesIO()
+    )
+    if not long_term.archival:
+        return output.getvalue()
+    output.seek(0)
+    return (
+        signers.PdfTimeStamper(long_term.timestamper, field_name=DOCUMENT_TIMESTAMP_FIELD)
+        .timestamp_pdf(
+            IncrementalPdfFileWriter(output),
+            "sha256",
+            validation_context=long_term.validation_context(signer),
+            bytes_reserved=LONG_TERM_RESERVE,
+        )
+        .getvalue()
+    )
+
+
+# Room for the timestamp token inside the CMS container: the TSA's signature and certificates.
+LONG_TERM_RESERVE = 12_288
+
+
+def load_long_term_signing() -> LongTermSigning | None:
+    """B-LT settings from ``CERTIFICATE_TIMESTAMP_URL`` (and its credentials, timeout, trust
+    roots); ``None`` without a timestamp authority, which is logged once per process because
+    such signatures say nothing once the signing certificate expires."""
+    from django.conf import settings
+
+    url = getattr(settings, "CERTIFICATE_TIMESTAMP_URL", "") or ""
+    if not url:
+        _warn_basic_level_once()
+        return None
+    username = getattr(settings, "CERTIFICATE_TIMESTAMP_USERNAME", "") or ""
+    password = getattr(settings, "CERTIFICATE_TIMESTAMP_PASSWORD", "") or ""
+    return LongTermSigning(
+        timestamper=HTTPTimeStamper(
+            url,
+            timeout=getattr(settings, "CERTIFICATE_TIMESTAMP_TIMEOUT", 10),
+            auth=(username, password) if username else None,
+        ),
+        trust_roots=_trust_roots(
+            str(getattr(settings, "CERTIFICATE_TRUST_ROOTS_FILE", "") or ""),
+            load_platform_signer(),
+        ),
+        archival=bool(getattr(settings, "CERTIFICATE_PADES_LTA", False)),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _warn_basic_level_once() -> None:
+    logger.warning(
+        "No timestamp authority configured (CERTIFICATE_TIMESTAMP_URL): certificate PDFs are "
+        "signed at PAdES level B-B, which proves integrity only while the signing certificate "
+        "is valid. Configure a TSA for PAdES B-LT."
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _trust_roots(roots_file: str, signer: signers.Signer) -> tuple:
+    """The configured roots (PEM, several allowed), else the top of the signer's own chain:
+    validation data is collected up to a root, and that root must be named."""
+    if roots_file:
+        return tuple(load_certs_from_pemder([roots_file]))
+    chain = [signer.signing_cert, *(signer.cert_registry or ())]
+    return tuple(cert for cert in chain if cert.self_signed != "no") or (chain[-1],)
 
 
 def _outside_event_loop(function):
@@ -95,7 +217,8 @@ def _bytes_reserved(signer: signers.Signer) -> int:
     cost of every signature.
     """
     certs = [signer.signing_cert, *(signer.cert_registry or ())]
-    return 4096 + sum(len(cert.dump()) for cert in certs if cert is not None)
+    size = 4096 + sum(len(cert.dump()) for cert in certs if cert is not None)
+    return size + size % 2  # hex-encoded in the PDF: pyHanko wants an even count
 
 
 class PlatformSigner(signers.SimpleSigner):

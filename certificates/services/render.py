@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..rendering import (
     CertificateSnapshot,
+    load_long_term_signing,
     load_platform_signer,
     render_certificate_pdf,
     sign_certificate_pdf,
@@ -71,7 +72,9 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     """Render (and, unless switched off, sign) the certificate's PDF."""
     pdf = render_certificate_pdf(certificate_snapshot(certificate))
     if settings.CERTIFICATE_SIGN_PDF:
-        pdf = sign_certificate_pdf(pdf, signer=load_platform_signer())
+        pdf = sign_certificate_pdf(
+            pdf, signer=load_platform_signer(), long_term=load_long_term_signing()
+        )
     return pdf
 
 

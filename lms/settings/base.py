@@ -272,6 +272,17 @@ CERTIFICATE_SIGNING_KEY_PASSPHRASE = os.environ.get("CERTIFICATE_SIGNING_KEY_PAS
 CERTIFICATE_SIGNING_DIR = Path(
     os.environ.get("CERTIFICATE_SIGNING_DIR", MEDIA_ROOT.parent / "var" / "signing")
 )
+# PAdES B-LT: an RFC 3161 timestamp authority (URL, optional HTTP Basic credentials) for the
+# signature timestamp; the validation data (certificates, CRLs, OCSP) is collected up to the roots
+# in CERTIFICATE_TRUST_ROOTS_FILE (PEM; default: the top of the signing chain) and stored in the
+# PDF. Unset URL: level B-B, logged at the first signature. CERTIFICATE_PADES_LTA adds a document
+# timestamp (B-LTA).
+CERTIFICATE_TIMESTAMP_URL = os.environ.get("CERTIFICATE_TIMESTAMP_URL", "")
+CERTIFICATE_TIMESTAMP_USERNAME = os.environ.get("CERTIFICATE_TIMESTAMP_USERNAME", "")
+CERTIFICATE_TIMESTAMP_PASSWORD = os.environ.get("CERTIFICATE_TIMESTAMP_PASSWORD", "")
+CERTIFICATE_TIMESTAMP_TIMEOUT = int(os.environ.get("CERTIFICATE_TIMESTAMP_TIMEOUT", "10"))
+CERTIFICATE_TRUST_ROOTS_FILE = os.environ.get("CERTIFICATE_TRUST_ROOTS_FILE", "")
+CERTIFICATE_PADES_LTA = env_bool("CERTIFICATE_PADES_LTA", False)
 # Sign issued PDFs (PAdES) at all; off only for experiments, verification then rests on SHA-256.
 CERTIFICATE_SIGN_PDF = env_bool("CERTIFICATE_SIGN_PDF", True)
 CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "KDSR")
