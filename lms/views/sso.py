@@ -6,7 +6,7 @@ answer is refused (the password form stays on that page).
 """
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -21,6 +21,7 @@ from ..forms import EmailAuthenticationForm
 from ..models import IdentityProvider
 from ..services.saml import (
     saml_accept_response,
+    saml_answer_logout_request,
     saml_authn_redirect_url,
     saml_logout_confirmed,
     saml_logout_url,
@@ -143,8 +144,11 @@ def saml_finish(request, slug: str, key: str):
 @require_GET
 @never_cache
 def saml_sls(request, slug: str):
-    """Single logout service: the IdP's answer to our LogoutRequest comes back here."""
+    """Single logout service: the IdP's answer to our LogoutRequest comes back here, and the
+    IdP's own LogoutRequest when the person signed out at their administration."""
     idp = get_object_or_404(IdentityProvider, slug=slug, protocol="saml")
+    if "SAMLRequest" in request.GET:
+        return _saml_logout_requested_by_idp(request, idp)
     if saml_logout_confirmed(request, idp):
         messages.success(request, _("You are signed out, also at %(idp)s.") % {"idp": idp.name})
     else:
@@ -157,6 +161,18 @@ def saml_sls(request, slug: str):
             % {"idp": idp.name},
         )
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def _saml_logout_requested_by_idp(request, idp: IdentityProvider):
+    try:
+        back_to_idp, ends_this_session = saml_answer_logout_request(
+            request, idp, request.session.get(SESSION_SAML_LOGOUT)
+        )
+    except SsoError:
+        return render(request, "registration/sso_logout_refused.html", {"idp": idp}, status=400)
+    if ends_this_session:
+        auth.logout(request)
+    return redirect(back_to_idp)
 
 
 class LogoutView(auth_views.LogoutView):

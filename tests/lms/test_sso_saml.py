@@ -310,3 +310,72 @@ def test_without_a_key_requests_are_unsigned_and_an_idp_requiring_signatures_ref
     redirect_url = start(client)
     assert "Signature=" not in redirect_url
     assert requests.get(redirect_url, timeout=10).status_code == 403
+
+
+# --- single logout started at the IdP ---------------------------------------------------------
+
+
+def _idp_starts_logout(saml_server, subject: str) -> str:
+    """The person signs out at their administration: the IdP sends the browser to our single
+    logout service with its signed LogoutRequest; returns that URL (path and query)."""
+    import requests
+
+    sp = "http://testserver" + reverse("saml_metadata", args=["koeln"])
+    started = requests.get(
+        f"{saml_server.base_url}/slo/initiate",
+        params={"sp": sp, "subject": subject},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert started.status_code == 302, started.text
+    location = started.headers["Location"]
+    assert location.startswith("http://testserver/konto/anmelden/sso/koeln/saml/sls/?SAMLRequest=")
+    return location.replace("http://testserver", "")
+
+
+def _answer_reaches_idp(response, saml_server):
+    import requests
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{saml_server.base_url}/slo/redirect?SAMLResponse=")
+    assert requests.get(response["Location"], timeout=10).status_code == 200
+    return saml_server.logout_answers[-1]
+
+
+def test_signing_out_at_the_idp_ends_the_session_here(client, koeln_saml_signed, saml_server):
+    """Found: only logouts started here worked; a person who signed out at their
+    administration stayed signed in here."""
+    full_sign_in(client, "anna")
+    assert signed_in_user(client).email == ANNA
+
+    response = client.get(_idp_starts_logout(saml_server, "S-1-5-21-anna"))
+    assert signed_in_user(client) is None
+    status, signed = _answer_reaches_idp(response, saml_server)
+    assert status == "urn:oasis:names:tc:SAML:2.0:status:Success" and signed
+
+
+def test_a_logout_request_for_someone_else_leaves_this_session(
+    client, koeln_saml_signed, saml_server
+):
+    full_sign_in(client, "anna")
+    response = client.get(_idp_starts_logout(saml_server, "S-1-5-21-bernd"))
+    assert signed_in_user(client).email == ANNA
+    status, _signed = _answer_reaches_idp(response, saml_server)
+    assert status == "urn:oasis:names:tc:SAML:2.0:status:Success"
+
+
+def test_a_forged_or_unsigned_logout_request_signs_nobody_out(
+    client, koeln_saml_signed, saml_server
+):
+    full_sign_in(client, "anna")
+    url = _idp_starts_logout(saml_server, "S-1-5-21-anna")
+    path, query = url.split("?", 1)
+    fields = dict(pair.split("=", 1) for pair in query.split("&"))
+    forged = dict(fields, Signature=fields["Signature"][:-8] + "AAAAAAA%3D")
+    unsigned = {k: v for k, v in fields.items() if k not in ("Signature", "SigAlg")}
+    for tampered in (forged, unsigned):
+        response = client.get(path + "?" + "&".join(f"{k}={v}" for k, v in tampered.items()))
+        assert response.status_code == 400
+        assert "nicht überprüft werden" in response.content.decode()
+        assert signed_in_user(client).email == ANNA
+    assert saml_server.logout_answers == []

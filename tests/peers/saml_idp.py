@@ -110,6 +110,7 @@ class SamlIdp:
         self.base_url = ""
         self.require_signed_requests = False  # True: unsigned AuthnRequests are refused
         self.logged_out: list[str] = []  # subjects whose session a LogoutRequest ended
+        self.logout_answers: list[tuple[str, bool]] = []  # (status, signed) of SP answers
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self):
@@ -145,6 +146,7 @@ class SamlIdp:
         self.lifetime_minutes = 15
         self.require_signed_requests = False
         self.logged_out = []
+        self.logout_answers = []
 
     # -- pysaml2 ---------------------------------------------------------------------------
     def _server(self):
@@ -222,6 +224,8 @@ class SamlIdp:
             return self._reply(start_response, self._metadata(), "application/samlmetadata+xml")
         if path == "/slo/redirect":
             return self._single_logout(environ, start_response)
+        if path == "/slo/initiate":
+            return self._initiate_logout(environ, start_response)
         if path == "/sso/redirect":
             query = parse_qs(environ.get("QUERY_STRING", ""))
             try:
@@ -259,6 +263,13 @@ class SamlIdp:
 
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         server = self._server()
+        if "SAMLResponse" in query:  # the SP's answer to a logout the IdP started
+            answer = server.parse_logout_request_response(
+                query["SAMLResponse"], BINDING_HTTP_REDIRECT
+            )
+            status = answer.response.status.status_code.value if answer else "unreadable"
+            self.logout_answers.append((status, "Signature" in query))
+            return self._reply(start_response, "<p>Sie sind abgemeldet.</p>")
         try:
             request = server.parse_logout_request(
                 query["SAMLRequest"],
@@ -282,6 +293,34 @@ class SamlIdp:
             destination,
             query.get("RelayState", ""),
             response=True,
+        )
+        start_response("302 Found", [("Location", dict(http["headers"])["Location"])])
+        return [b""]
+
+    def _initiate_logout(self, environ, start_response):
+        """The person signs out at the IdP: pysaml2 builds a LogoutRequest for the SP's single
+        logout service, signs the redirect (RSA-SHA256) and sends the browser there.
+        Query: ``sp`` (entity ID), ``subject`` (NameID), optional ``session_index``; answers
+        arrive back at ``/slo/redirect`` and are recorded in ``logout_answers``."""
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
+        from saml2.xmldsig import SIG_RSA_SHA256
+
+        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        server = self._server()
+        destination = server.metadata.single_logout_service(
+            query["sp"], BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        index = query.get("session_index")
+        _request_id, message = server.create_logout_request(
+            destination,
+            query["sp"],
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=query["subject"]),
+            session_indexes=[index] if index else None,
+            sign=False,
+        )
+        http = server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(message), destination, "", sign=True, sigalg=SIG_RSA_SHA256
         )
         start_response("302 Found", [("Location", dict(http["headers"])["Location"])])
         return [b""]
