@@ -26,12 +26,18 @@ messages: install
 ## Bring the platform up with demo content on http://127.0.0.1:8000 (SQLite, Celery eager).
 ## Links in mails, QR codes and share links follow HOST and PORT (`make run PORT=8811`) unless
 ## SITE_URL is set.
+## With Node.js present, Stadt Köln's demo directory (an OpenID Provider, lms/demo/idp.py) runs
+## beside it on IDP_PORT for trying single sign-on; it stops with the server.
 SITE_URL ?= http://$(HOST):$(PORT)
+IDP_PORT ?= $(shell echo $$(($(PORT) + 1)))
 run: messages
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
 	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
-	SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
+	@if command -v node >/dev/null && [ ! -d node_modules/oidc-provider ]; then \
+		echo "Installing the npm packages (the demo IdP)…"; npm ci --no-audit --no-fund --silent || true; fi
+	$(MANAGE) demo_idp --port $(IDP_PORT) & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## The ralph learning record store the xAPI tests forward statements to (its own virtualenv).
 .peers/ralph/.installed: tests/peers/ralph-requirements.txt
