@@ -153,3 +153,47 @@ def test_an_outside_verifier_accepts_the_badge_and_sees_its_revocation(
     }
     services.certificate_revoke(certificate=certificate, by=hr_a, reason="Täuschungsversuch")
     assert _outside_verifier(token)["revoked"] is True
+
+
+def test_a_second_outside_verifier_accepts_the_badge_and_sees_its_revocation(
+    transactional_db,
+    wagtail_site,
+    live_server,
+    settings,
+    client,
+    learner_a,
+    course,
+    hr_a,
+    django_capture_on_commit_callbacks,
+):
+    """openbadgeslib (PyPI, an Open Badges 3.0 library written by others) verifies the VC-JWT
+    with the key its ``kid`` URL serves, the credential's structure and validity window, the
+    recipient, and the revocation bit in the signed status list it fetches from the URL."""
+    import jwt
+    import requests
+    from openbadgeslib.ob3.verifier import OB3VerificationError, OB3Verifier
+
+    settings.SITE_URL = live_server.url
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(learner_a, course)
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    client.force_login(learner_a)
+    token = client.get(reverse("certificate_badge", args=[certificate.pk])).content.decode()
+
+    kid = jwt.get_unverified_header(token)["kid"]
+    key = jwt.PyJWK(requests.get(kid, timeout=10).json()).key  # what the kid URL serves
+    verifier = OB3Verifier(key)
+
+    def fetch(url: str) -> bytes:
+        return requests.get(url, timeout=10).content
+
+    credential = verifier.verify(
+        token,
+        expected_recipient=badges.subject_id(certificate),
+        check_status=True,
+        download=fetch,
+    )
+    assert credential.issuer.id == badges.issuer_url()
+    services.certificate_revoke(certificate=certificate, by=hr_a, reason="Täuschungsversuch")
+    with pytest.raises(OB3VerificationError, match="'revocation' is set"):
+        verifier.verify(token, check_status=True, download=fetch)
