@@ -54,6 +54,12 @@ class SsoRefused(SsoError):
     """The IdP answered, but what it said is not accepted here."""
 
 
+class SsoCodeExpired(SsoRefused):
+    """The IdP no longer accepts the authorization code (``invalid_grant``): typically it
+    expired while the return queued behind a crowd signing in at once. Starting again is
+    harmless; with the IdP's session still open the person does not see the IdP at all."""
+
+
 def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
 
@@ -140,6 +146,8 @@ def sso_claims_from_callback(request, idp: IdentityProvider) -> tuple[dict, str]
         raise unavailable(idp, exc) from exc
     except (OAuthError, JoseError, ValueError) as exc:
         logger.warning("SSO %s refused: %r %s", idp.slug, exc, getattr(exc, "description", ""))
+        if isinstance(exc, OAuthError) and exc.error == "invalid_grant":
+            raise SsoCodeExpired(refused, repr(exc)) from exc
         raise SsoRefused(refused, repr(exc)) from exc
     _remember_metadata(idp, client)
     claims = token.get("userinfo")

@@ -29,6 +29,7 @@ from ..services.saml import (
     saml_take_result,
 )
 from ..services.sso import (
+    SsoCodeExpired,
     SsoError,
     SsoUnavailable,
     sso_authorize_redirect,
@@ -38,6 +39,7 @@ from ..services.sso import (
 )
 
 SESSION_NEXT = "_lms_sso_next"
+SESSION_RESTARTED = "_lms_sso_restarted"  # an expired code started the sign-in once more
 SESSION_SAML_LOGOUT = "_lms_saml_logout"  # IdP, NameID and session index for single logout
 
 
@@ -93,8 +95,15 @@ def sso_callback(request, slug: str):
     next_url = request.session.get(SESSION_NEXT, "")
     try:
         sso_sign_in(request, idp)
+    except SsoCodeExpired as error:
+        if request.session.pop(SESSION_RESTARTED, False):
+            return login_page_with_error(request, error)
+        request.session[SESSION_RESTARTED] = True  # once: a second expiry shows the error
+        query = urlencode({"next": next_url})
+        return redirect(f"{reverse('sso_start', args=[idp.slug])}?{query}")
     except SsoError as error:
         return login_page_with_error(request, error)
+    request.session.pop(SESSION_RESTARTED, None)
     return redirect(_safe_next(request, next_url))
 
 

@@ -18,7 +18,12 @@ from django.urls import reverse
 
 from lms.models import IdentityProvider, Membership, SsoIdentity, User
 from tests.factories import make_member, map_koeln_directory
-from tests.peers.oidc import OidcProvider, oidc_provider_available, sign_in_at_idp
+from tests.peers.oidc import (
+    OidcProvider,
+    oidc_provider_available,
+    return_from_idp,
+    sign_in_at_idp,
+)
 
 pytestmark = pytest.mark.skipif(
     not oidc_provider_available(), reason="node and npm oidc-provider are needed (npm ci)"
@@ -343,3 +348,47 @@ def test_logout_ends_the_session_at_the_idp_too(client, koeln_idp):
     assert "id_token_hint=" in target
     assert signed_in_user(client) is None
     assert requests.get(target, timeout=10).status_code == 200
+
+
+ANNA = "anna.schmidt@stadt-koeln.de"
+
+
+def test_a_code_that_expired_in_the_queue_starts_the_sign_in_once_more(client, gemeinde_b, amt_b):
+    """Found by the login storm: when thousands sign in at once, a return can wait longer in
+    the server's queue than the IdP keeps its authorization code valid, and the person got
+    "did not succeed". Now the sign-in starts once more; the IdP's session is still open, so
+    the person is back at once, signed in. A second expiry shows the message."""
+    import time
+
+    clients = [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}]
+    with OidcProvider(clients, ACCOUNTS, code_ttl=1) as server:
+        idp = IdentityProvider.objects.create(
+            name="Stadt Köln",
+            slug="koeln",
+            email_domains="stadt-koeln.de",
+            issuer_url=server.issuer,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+        )
+        idp.organisations.add(gemeinde_b)
+        idp_session = requests.Session()
+        back = sign_in_at_idp(start(client, ANNA), "anna", session=idp_session)
+        time.sleep(2.5)  # the code expires while the return waits
+
+        response = come_back(client, back)
+        assert response.status_code == 302 and signed_in_user(client) is None
+        again = client.get(response["Location"])  # our sign-in starts once more …
+        assert again["Location"].startswith(server.issuer)
+        response = come_back(client, return_from_idp(again["Location"], idp_session))
+        assert response.status_code == 302  # … and the IdP sends the person straight back
+        assert signed_in_user(client).email == ANNA
+
+        client.post(reverse("logout"))  # here only: the IdP's session stays open
+        back = return_from_idp(start(client, ANNA), idp_session)
+        time.sleep(2.5)
+        again = client.get(come_back(client, back)["Location"])
+        back = return_from_idp(again["Location"], idp_session)
+        time.sleep(2.5)  # expired a second time: the message, not a loop
+        response = come_back(client, back)
+        assert response.status_code == 400
+        assert "nicht gelungen" in response.content.decode()

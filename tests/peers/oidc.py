@@ -22,8 +22,10 @@ def oidc_provider_available() -> bool:
 class OidcProvider:
     """A running IdP process; ``issuer`` is its URL. Use as a context manager."""
 
-    def __init__(self, clients: list[dict], accounts: dict[str, dict]):
-        self.config = {"port": 0, "clients": clients, "accounts": accounts}
+    def __init__(self, clients: list[dict], accounts: dict[str, dict], **options):
+        """``options`` go into the IdP's configuration, e.g. ``code_ttl`` (seconds an
+        authorization code is valid, 60 by default)."""
+        self.config = {"port": 0, "clients": clients, "accounts": accounts, **options}
         self.issuer = ""
 
     def __enter__(self):
@@ -50,10 +52,13 @@ class OidcProvider:
         Path(self._config_file.name).unlink(missing_ok=True)
 
 
-def sign_in_at_idp(authorize_url: str, login: str, *, mfa: bool = False) -> str:
+def sign_in_at_idp(
+    authorize_url: str, login: str, *, mfa: bool = False, session: requests.Session | None = None
+) -> str:
     """Follow the IdP's login as a browser would; returns the URL it sends the browser back to
-    (the relying party's redirect URI with code, state and iss)."""
-    session = requests.Session()
+    (the relying party's redirect URI with code, state and iss). Pass ``session`` to keep the
+    IdP's cookies (its single sign-on session) for a later ``return_from_idp``."""
+    session = session if session is not None else requests.Session()
     response = session.get(authorize_url, allow_redirects=False, timeout=10)
     url = urljoin(authorize_url, response.headers["Location"])
     session.get(url, timeout=10).raise_for_status()  # the login form
@@ -67,3 +72,16 @@ def sign_in_at_idp(authorize_url: str, login: str, *, mfa: bool = False) -> str:
             return url
         response = session.get(url, allow_redirects=False, timeout=10)
     raise AssertionError(f"IdP did not redirect back: {response.status_code} {response.text[:300]}")
+
+
+def return_from_idp(authorize_url: str, session: requests.Session) -> str:
+    """With the IdP's session still open, the IdP sends the browser straight back (no form):
+    returns that URL."""
+    response = session.get(authorize_url, allow_redirects=False, timeout=10)
+    url = authorize_url
+    while response.status_code in (302, 303):
+        url = urljoin(url, response.headers["Location"])
+        if not url.startswith(authorize_url.split("/auth")[0]):
+            return url
+        response = session.get(url, allow_redirects=False, timeout=10)
+    raise AssertionError(f"IdP did not send the browser back: {response.status_code}")

@@ -82,7 +82,7 @@ server.listen(config.port || 0, "127.0.0.1", () => {
     scopes: ["openid", "email", "profile"],
     acrValues: ["urn:kommunal-campus:pwd", "urn:kommunal-campus:mfa"],
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
-    ttl: { IdToken: config.id_token_ttl || 3600 },
+    ttl: { IdToken: config.id_token_ttl || 3600, AuthorizationCode: config.code_ttl || 60 },
     pkce: { required: () => true },
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(ctx, id) {
