@@ -39,6 +39,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import add_validation_info
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .cms_template import SENTINEL_A, SENTINEL_B, CmsTemplate, TemplateMismatch, build_template
@@ -132,22 +133,31 @@ def _add_long_term_data(signed: bytes, signer: signers.Signer, long_term: LongTe
     the timestamp, and an offline AdES validation then finds no usable revocation data).
     """
     reader = PdfFileReader(io.BytesIO(signed))
-    output = add_validation_info(
-        reader.embedded_signatures[0], long_term.validation_context(signer), output=io.BytesIO()
-    )
-    if not long_term.archival:
-        return output.getvalue()
-    output.seek(0)
-    return (
-        signers.PdfTimeStamper(long_term.timestamper, field_name=DOCUMENT_TIMESTAMP_FIELD)
-        .timestamp_pdf(
-            IncrementalPdfFileWriter(output),
-            "sha256",
-            validation_context=long_term.validation_context(signer),
-            bytes_reserved=LONG_TERM_RESERVE,
+    try:
+        output = add_validation_info(
+            reader.embedded_signatures[0], long_term.validation_context(signer), output=io.BytesIO()
         )
-        .getvalue()
-    )
+        if not long_term.archival:
+            return output.getvalue()
+        output.seek(0)
+        return (
+            signers.PdfTimeStamper(long_term.timestamper, field_name=DOCUMENT_TIMESTAMP_FIELD)
+            .timestamp_pdf(
+                IncrementalPdfFileWriter(output),
+                "sha256",
+                validation_context=long_term.validation_context(signer),
+                bytes_reserved=LONG_TERM_RESERVE,
+            )
+            .getvalue()
+        )
+    except (PathError, ValidationError) as exc:
+        raise LongTermSigningError(str(exc)) from exc
+
+
+class LongTermSigningError(OSError):
+    """The validation data could not be collected: an OCSP responder or CRL server did not
+    answer, or no path leads from the signer (or the TSA) to a configured root. An ``OSError``,
+    so the render task retries it like any other outage; the log names the cause."""
 
 
 # Room for the timestamp token inside the CMS container: the TSA's signature and certificates.

@@ -191,6 +191,23 @@ def test_an_unreachable_timestamp_authority_is_an_error_to_retry(long_term_setti
         _sign()
 
 
+def test_an_unreachable_revocation_source_is_an_error_to_retry(settings, tmp_path):
+    """The TSA answers, the signer's OCSP responder does not: no PDF at a lower level than
+    configured, but an ``OSError`` the render task retries (pyHanko raises its own
+    ``InsufficientRevinfoError``, which the task would not retry)."""
+    with start_test_pki() as signers_pki, start_test_pki() as tsa_pki:
+        roots = tmp_path / "roots.pem"
+        roots.write_bytes(signers_pki.pem("root").read_bytes() + tsa_pki.pem("root").read_bytes())
+        settings.CERTIFICATE_SIGNING_KEY_FILE = str(signers_pki.key("signer"))
+        settings.CERTIFICATE_SIGNING_CERT_FILE = str(signers_pki.pem("signer"))
+        settings.CERTIFICATE_TIMESTAMP_URL = tsa_pki.tsa_url
+        settings.CERTIFICATE_TRUST_ROOTS_FILE = str(roots)
+        settings.CERTIFICATE_PADES_LTA = False
+        signers_pki.stop()
+        with pytest.raises(signing.LongTermSigningError):
+            _sign()
+
+
 def test_without_a_timestamp_authority_it_stays_b_b_and_says_so(settings, signing_dir, caplog):
     settings.CERTIFICATE_SIGNING_KEY_FILE = ""
     settings.CERTIFICATE_SIGNING_CERT_FILE = ""
