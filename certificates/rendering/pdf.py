@@ -7,6 +7,7 @@ canvas is where ReportLab is quickest; the QR code is one filled path (see ``_dr
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 from datetime import date
@@ -16,8 +17,9 @@ from pathlib import Path
 from PIL import Image
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader, _digester, simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFImageXObject
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -154,6 +156,7 @@ def _draw_header(
 ) -> None:
     if snapshot.logo:
         image = _image_reader(snapshot.logo)
+        _reuse_compressed_logo(canvas, snapshot.logo)
         with tags.tag("Figure", alt=f"Logo: {snapshot.issuer_name}"):
             canvas.drawImage(
                 image,
@@ -371,6 +374,40 @@ def _image_reader(logo: bytes) -> ImageReader:
     if image.width > LOGO_MAX_PIXELS or image.height > LOGO_MAX_PIXELS:
         image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS), Image.Resampling.LANCZOS)
     return ImageReader(image)
+
+
+@functools.lru_cache(maxsize=8)
+def _compressed_logo(logo: bytes) -> tuple[str, PDFImageXObject]:
+    """The logo as ReportLab's image XObject, its pixels zlib-compressed once per process.
+
+    ``drawImage`` compresses the raw pixels again for every PDF (about 1 ms for a 300 × 90 logo
+    with alpha, an eighth of a certificate). The name is the digest ``drawImage`` computes for
+    the same image and mask, so it finds the registered object and draws that.
+    """
+    reader = _image_reader(logo)
+    pixels = reader.getRGBData()  # also splits off the alpha channel (``_dataA``)
+    alpha = reader._dataA
+    name = _digester(pixels + (alpha.getRGBData() if alpha else b"auto"))
+    return name, PDFImageXObject(name, reader, mask="auto")
+
+
+def _reuse_compressed_logo(canvas: Canvas, logo: bytes) -> None:
+    """Register a copy of the compressed logo (and its soft mask) in this canvas's document,
+    as ``drawImage`` would on first sight; objects are per document, the bytes are shared."""
+    name, prototype = _compressed_logo(logo)
+    document = canvas._doc
+    registered = document.getXObjectName(name)
+    if registered in document.idToObject:
+        return
+    image = copy.copy(prototype)
+    soft_mask = image.__dict__.pop("_smask", None)
+    canvas._setXObjects(image)
+    document.Reference(image, registered)
+    document.addForm(name, image)
+    if soft_mask is not None:
+        soft_mask = copy.copy(soft_mask)
+        canvas._setXObjects(soft_mask)
+        image.smask = document.Reference(soft_mask, document.getXObjectName(soft_mask.name))
 
 
 # --- Text helpers -------------------------------------------------------------------------------

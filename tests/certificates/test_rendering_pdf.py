@@ -363,3 +363,46 @@ def test_every_text_stays_inside_the_frame_for_the_longest_values():
         if left < inner_left + 4 or right > inner_right - 4
     ]
     assert outside == []
+
+
+def _transparent_logo() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (400, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle((0, 0, 120, 120), fill=(200, 30, 30, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_compressed_once_appears_in_every_certificate_with_its_transparency(tmp_path):
+    """The logo's pixels are compressed once per process and reused (``_compressed_logo``):
+    every PDF still carries it once, with its soft mask, and it shows on the printed page."""
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        pytest.skip("needs pdftoppm: apt-get install -y poppler-utils")
+    from PIL import Image
+
+    logo = _transparent_logo()
+    for attempt in range(2):  # the second PDF takes the cached, already compressed logo
+        pdf = render_certificate_pdf(make_snapshot(logo=logo, serial=f"KDSR-2026-00012{attempt}"))
+        reader = PdfReader(io.BytesIO(pdf))
+        xobjects = reader.pages[0]["/Resources"]["/XObject"]
+        logos = [
+            x.get_object() for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"
+        ]
+        assert len(logos) == 1 and "/SMask" in logos[0]
+        path = tmp_path / f"c{attempt}.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(  # noqa: S603
+            [pdftoppm, "-r", "72", "-png", "-singlefile", str(path), str(tmp_path / f"p{attempt}")],
+            check=True,
+            timeout=60,
+        )
+        page = Image.open(tmp_path / f"p{attempt}.png").convert("RGB")
+        red = sum(
+            1
+            for pixel in page.crop((0, 0, page.width // 3, page.height // 4)).getdata()
+            if pixel[0] > 150 and pixel[1] < 80 and pixel[2] < 80
+        )
+        assert red > 200, f"logo missing in PDF {attempt + 1}"
