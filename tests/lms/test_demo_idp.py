@@ -12,7 +12,7 @@ from lms.demo.idp import DEMO_SSO_DOMAIN, demo_idp_config, demo_idp_register
 from lms.demo.organisations import JOB_PROFILES, ORGANISATION_TREE
 from lms.management.commands.seed_demo import _seed_tree
 from lms.models import JobProfile, Membership, User
-from tests.lms.test_sso_oidc import full_sign_in, signed_in_user, start
+from tests.lms.test_sso_oidc import full_sign_in, signed_in_user
 from tests.peers.oidc import OidcProvider, oidc_provider_available
 
 pytestmark = [
