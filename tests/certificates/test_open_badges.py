@@ -100,6 +100,28 @@ def test_a_revoked_certificate_is_the_one_bit_set_in_the_status_list(issued, hr_
     assert set_bits == [issued.pk]
 
 
+@pytest.fixture
+def badge_from_live_site(
+    transactional_db,
+    wagtail_site,
+    live_server,
+    settings,
+    client,
+    learner_a,
+    course,
+    django_capture_on_commit_callbacks,
+):
+    """A learner completes a course on a live site and downloads the badge, whose URLs an
+    outside verifier can follow: (certificate, VC-JWT)."""
+    settings.SITE_URL = live_server.url
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(learner_a, course)
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    client.force_login(learner_a)
+    token = client.get(reverse("certificate_badge", args=[certificate.pk])).content.decode()
+    return certificate, token
+
+
 def _outside_verifier(token: str) -> dict:
     result = subprocess.run(  # noqa: S603 (our own verifier script, fixed arguments)
         [shutil.which("node"), str(VERIFIER), token],
@@ -116,25 +138,10 @@ def _outside_verifier(token: str) -> dict:
     not shutil.which("node") or not (ROOT / "node_modules" / "jose").is_dir(),
     reason="needs node and `npm ci` (jose)",
 )
-def test_an_outside_verifier_accepts_the_badge_and_sees_its_revocation(
-    transactional_db,
-    wagtail_site,
-    live_server,
-    settings,
-    client,
-    learner_a,
-    course,
-    hr_a,
-    django_capture_on_commit_callbacks,
-):
+def test_an_outside_verifier_accepts_the_badge_and_sees_its_revocation(badge_from_live_site, hr_a):
     """A wallet imports the badge: signature, key, issuer, achievement and status all come from
     the URLs in the token. After HR revokes the certificate, the same token checks as revoked."""
-    settings.SITE_URL = live_server.url
-    with django_capture_on_commit_callbacks(execute=True):
-        enrolment = complete_course(learner_a, course)
-    certificate = Certificate.objects.get(enrolment=enrolment)
-    client.force_login(learner_a)
-    token = client.get(reverse("certificate_badge", args=[certificate.pk])).content.decode()
+    certificate, token = badge_from_live_site
 
     findings = _outside_verifier(token)
     assert findings == {
@@ -156,15 +163,7 @@ def test_an_outside_verifier_accepts_the_badge_and_sees_its_revocation(
 
 
 def test_a_second_outside_verifier_accepts_the_badge_and_sees_its_revocation(
-    transactional_db,
-    wagtail_site,
-    live_server,
-    settings,
-    client,
-    learner_a,
-    course,
-    hr_a,
-    django_capture_on_commit_callbacks,
+    badge_from_live_site, hr_a
 ):
     """openbadgeslib (PyPI, an Open Badges 3.0 library written by others) verifies the VC-JWT
     with the key its ``kid`` URL serves, the credential's structure and validity window, the
@@ -173,13 +172,7 @@ def test_a_second_outside_verifier_accepts_the_badge_and_sees_its_revocation(
     import requests
     from openbadgeslib.ob3.verifier import OB3VerificationError, OB3Verifier
 
-    settings.SITE_URL = live_server.url
-    with django_capture_on_commit_callbacks(execute=True):
-        enrolment = complete_course(learner_a, course)
-    certificate = Certificate.objects.get(enrolment=enrolment)
-    client.force_login(learner_a)
-    token = client.get(reverse("certificate_badge", args=[certificate.pk])).content.decode()
-
+    certificate, token = badge_from_live_site
     kid = jwt.get_unverified_header(token)["kid"]
     key = jwt.PyJWK(requests.get(kid, timeout=10).json()).key  # what the kid URL serves
     verifier = OB3Verifier(key)

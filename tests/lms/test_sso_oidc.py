@@ -61,17 +61,23 @@ def idp_server():
         yield server
 
 
-@pytest.fixture
-def koeln_idp(idp_server, gemeinde_b, amt_b):
+def register_koeln(issuer: str, gemeinde):
+    """Köln's IdP as its IT department registers it (docs/sso-einrichten.md)."""
     idp = IdentityProvider.objects.create(
         name="Stadt Köln",
         slug="koeln",
         email_domains="stadt-koeln.de",
-        issuer_url=idp_server.issuer,
+        issuer_url=issuer,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
     )
-    idp.organisations.add(gemeinde_b)
+    idp.organisations.add(gemeinde)
+    return idp
+
+
+@pytest.fixture
+def koeln_idp(idp_server, gemeinde_b, amt_b):
+    idp = register_koeln(idp_server.issuer, gemeinde_b)
     map_koeln_directory(idp, amt_b)
     return idp
 
@@ -362,15 +368,7 @@ def test_a_code_that_expired_in_the_queue_starts_the_sign_in_once_more(client, g
 
     clients = [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}]
     with OidcProvider(clients, ACCOUNTS, code_ttl=1) as server:
-        idp = IdentityProvider.objects.create(
-            name="Stadt Köln",
-            slug="koeln",
-            email_domains="stadt-koeln.de",
-            issuer_url=server.issuer,
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-        )
-        idp.organisations.add(gemeinde_b)
+        register_koeln(server.issuer, gemeinde_b)
         idp_session = requests.Session()
         back = sign_in_at_idp(start(client, ANNA), "anna", session=idp_session)
         time.sleep(2.5)  # the code expires while the return waits

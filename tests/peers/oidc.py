@@ -66,22 +66,21 @@ def sign_in_at_idp(
     if mfa:
         form["mfa"] = "1"
     response = session.post(url, data=form, allow_redirects=False, timeout=10)
-    while response.status_code in (302, 303):
-        url = urljoin(url, response.headers["Location"])
-        if not url.startswith(authorize_url.split("/auth")[0]):
-            return url
-        response = session.get(url, allow_redirects=False, timeout=10)
-    raise AssertionError(f"IdP did not redirect back: {response.status_code} {response.text[:300]}")
+    return _follow_back(session, response, url, authorize_url)
 
 
 def return_from_idp(authorize_url: str, session: requests.Session) -> str:
     """With the IdP's session still open, the IdP sends the browser straight back (no form):
     returns that URL."""
     response = session.get(authorize_url, allow_redirects=False, timeout=10)
-    url = authorize_url
+    return _follow_back(session, response, authorize_url, authorize_url)
+
+
+def _follow_back(session: requests.Session, response, url: str, authorize_url: str) -> str:
+    """Follow the IdP's redirects until one leaves the IdP: the way back to the relying party."""
     while response.status_code in (302, 303):
         url = urljoin(url, response.headers["Location"])
         if not url.startswith(authorize_url.split("/auth")[0]):
             return url
         response = session.get(url, allow_redirects=False, timeout=10)
-    raise AssertionError(f"IdP did not send the browser back: {response.status_code}")
+    raise AssertionError(f"IdP did not redirect back: {response.status_code} {response.text[:300]}")

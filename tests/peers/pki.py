@@ -11,10 +11,7 @@ The configuration is written per run, with validity around today, so the tests d
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +24,8 @@ from asn1crypto import pem
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from . import free_port, stop_process_group
+
 ARCH = "kommunal-test"
 KEYS = ("root", "signer", "tsa", "ocsp")
 
@@ -37,12 +36,6 @@ def certomancer_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -211,12 +204,7 @@ class TestPki:
             self.pem(label).write_bytes(pem.armor("CERTIFICATE", certificate.dump()))
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process)
 
     def __exit__(self, *exc) -> None:
         self.stop()
@@ -224,4 +212,4 @@ class TestPki:
 
 
 def start_test_pki() -> TestPki:
-    return TestPki(directory=Path(tempfile.mkdtemp(prefix="test-pki-")), port=_free_port())
+    return TestPki(directory=Path(tempfile.mkdtemp(prefix="test-pki-")), port=free_port())

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import requests
+
+from . import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = Path(__file__).with_name("ralph_server.py")
@@ -27,18 +27,12 @@ def ralph_available() -> bool:
     return (RALPH_VENV / "bin" / "ralph").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class RalphLrs:
     """A running ralph LRS; ``url`` is its xAPI base URL. Use as a context manager."""
 
     def __init__(self):
         self.directory = Path(tempfile.mkdtemp(prefix="ralph-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/xAPI/"
         self.env = {
             **os.environ,
@@ -89,12 +83,7 @@ class RalphLrs:
         raise RuntimeError("ralph did not start")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process)
 
     def __exit__(self, *exc) -> None:
         self.stop()
