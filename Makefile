@@ -36,8 +36,7 @@ run: messages
 	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
 	@if command -v node >/dev/null && [ ! -d node_modules/oidc-provider ]; then \
 		echo "Installing the npm packages (the demo IdP)…"; npm ci --no-audit --no-fund --silent || true; fi
-	$(MANAGE) demo_idp --port $(IDP_PORT) & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-		SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(MANAGE) demo_idp --port $(IDP_PORT) & trap 'kill $$! 2>/dev/null' EXIT INT TERM; SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## The ralph learning record store the xAPI tests forward statements to (its own virtualenv).
 .peers/ralph/.installed: tests/peers/ralph-requirements.txt

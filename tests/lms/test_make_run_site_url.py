@@ -23,6 +23,7 @@ def test_make_run_passes_site_url_for_the_port():
     lines = [line for line in dry_run.splitlines() if "seed_demo" in line or "runserver" in line]
     assert len(lines) == 2
     assert all(line.startswith("SITE_URL=http://127.0.0.1:8811 ") for line in lines)
+    assert "demo_idp --port 8812 &" in dry_run  # the demo IdP beside it, on the next port
     env["SITE_URL"] = "https://campus.example.org"
     dry_run = subprocess.run(  # noqa: S603 (fixed arguments)
         [MAKE, "-n", "run", "PORT=8811"], cwd=ROOT, env=env, capture_output=True, text=True
