@@ -402,7 +402,7 @@ def test_a_logo_compressed_once_appears_in_every_certificate_with_its_transparen
         page = Image.open(tmp_path / f"p{attempt}.png").convert("RGB")
         red = sum(
             1
-            for pixel in page.crop((0, 0, page.width // 3, page.height // 4)).getdata()
+            for pixel in page.crop((0, 0, page.width // 3, page.height // 4)).get_flattened_data()
             if pixel[0] > 150 and pixel[1] < 80 and pixel[2] < 80
         )
         assert red > 200, f"logo missing in PDF {attempt + 1}"
