@@ -430,6 +430,7 @@ def saml_answer_logout_request(
     sending them a link.
     """
     from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.s_utils import UnsupportedBinding
     from saml2.xmldsig import SIG_RSA_SHA256
 
     query = request.GET
@@ -461,10 +462,16 @@ def saml_answer_logout_request(
         and (ours.get("name_id") or {}).get("text") == message.name_id.text
         and (not indexes or ours.get("session_index") in indexes)
     )
+    try:
+        services = client.metadata.single_logout_service(
+            message.issuer.text, BINDING_HTTP_REDIRECT, "idpsso"
+        )
+    except UnsupportedBinding:
+        services = []
+    if not services:  # an IdP that names no redirect SLO service gets no answer: home page
+        return settings.LOGOUT_REDIRECT_URL, ends_this_session
+    destination = services[0]["location"]
     response = client.create_logout_response(message, [BINDING_HTTP_REDIRECT])
-    destination = client.metadata.single_logout_service(
-        message.issuer.text, BINDING_HTTP_REDIRECT, "idpsso"
-    )[0]["location"]
     signing = {"sign": True, "sigalg": SIG_RSA_SHA256} if sp_signs() else {}
     http = client.apply_binding(
         BINDING_HTTP_REDIRECT,

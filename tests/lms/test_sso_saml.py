@@ -379,3 +379,26 @@ def test_a_forged_or_unsigned_logout_request_signs_nobody_out(
         assert "nicht überprüft werden" in response.content.decode()
         assert signed_in_user(client).email == ANNA
     assert saml_server.logout_answers == []
+
+
+def test_an_idp_without_a_logout_service_still_signs_the_person_out_here(
+    client, koeln_saml_signed, saml_server
+):
+    """Its metadata names no single logout service to answer to: the session still ends and
+    the browser goes to our home page (it was an error page)."""
+    import re
+
+    import requests
+
+    full_sign_in(client, "anna")
+    metadata = requests.get(saml_server.metadata_url, timeout=10).text
+    koeln_saml_signed.saml_metadata_xml = re.sub(
+        r"<(?:\w+:)?SingleLogoutService[^>]*/>", "", metadata
+    )
+    koeln_saml_signed.saml_metadata_url = ""
+    koeln_saml_signed.save()
+    cache.clear()  # the fetched metadata
+
+    response = client.get(_idp_starts_logout(saml_server, "S-1-5-21-anna"))
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert signed_in_user(client) is None
