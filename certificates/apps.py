@@ -17,7 +17,7 @@ class CertificatesConfig(AppConfig):
         from lms.services.learning import enrolment_completed
         from lms.services.names import name_confirmed
 
-        from . import personal_data  # noqa: F401
+        from . import checks, personal_data  # noqa: F401
         from .receivers import issue_held, issue_on_completion
 
         enrolment_completed.connect(

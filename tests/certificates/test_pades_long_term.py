@@ -226,3 +226,13 @@ def test_without_a_timestamp_authority_it_stays_b_b_and_says_so(settings, signin
     )
     assert status.intact and status.valid
     assert status.timestamp_validity is None
+
+
+def test_a_timestamp_authority_without_trust_roots_is_reported_at_start_up(settings):
+    from django.core import checks
+
+    settings.CERTIFICATE_TIMESTAMP_URL = "https://tsa.example.org/"
+    settings.CERTIFICATE_TRUST_ROOTS_FILE = ""
+    assert "certificates.W001" in [message.id for message in checks.run_checks()]
+    settings.CERTIFICATE_TRUST_ROOTS_FILE = "/etc/kommunal-campus/roots.pem"
+    assert "certificates.W001" not in [message.id for message in checks.run_checks()]
