@@ -20,7 +20,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ import urllib3
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.peers import free_port  # noqa: E402
 from tests.peers.seaweedfs import ACCESS_KEY, BUCKET, SECRET_KEY, SeaweedS3  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -42,12 +42,6 @@ DATABASE = "kommunal_campus_cluster"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LEARNER = "lernende@demo.kommunal-campus.de"
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def say(text: str) -> None:

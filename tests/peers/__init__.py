@@ -7,6 +7,8 @@ import os
 import signal
 import socket
 import subprocess
+import time
+from collections.abc import Callable
 
 
 def free_port() -> int:
@@ -26,3 +28,25 @@ def stop_process_group(process: subprocess.Popen | None) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until_answering(
+    url: str,
+    process: subprocess.Popen,
+    *,
+    ready: Callable[[object], bool] = lambda response: True,
+    timeout: float = 30,
+) -> bool:
+    """Poll ``url`` until the peer answers (and ``ready(response)`` holds); False when the
+    process exits or ``timeout`` seconds pass first."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if ready(requests.get(url, timeout=1)):
+                return True
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    return False

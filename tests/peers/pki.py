@@ -15,16 +15,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
 from asn1crypto import pem
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from . import free_port, stop_process_group
+from . import free_port, stop_process_group, wait_until_answering
 
 ARCH = "kommunal-test"
 KEYS = ("root", "signer", "tsa", "ocsp")
@@ -182,15 +180,8 @@ class TestPki:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{self.url}/{ARCH}/crls/root/latest.crl", timeout=1)
-                return self
-            except requests.ConnectionError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
+        if wait_until_answering(f"{self.url}/{ARCH}/crls/root/latest.crl", self.process):
+            return self
         error = self.process.stderr.read().decode() if self.process.poll() is not None else ""
         self.stop()
         raise RuntimeError(f"Certomancer did not start: {error}")

@@ -9,12 +9,11 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 
-from . import free_port, stop_process_group
+from . import free_port, stop_process_group, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = Path(__file__).with_name("ralph_server.py")
@@ -72,13 +71,9 @@ class RalphLrs:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url.replace("xAPI/", "__heartbeat__"), timeout=1).ok:
-                    return self
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        heartbeat = self.url.replace("xAPI/", "__heartbeat__")
+        if wait_until_answering(heartbeat, self.process, ready=lambda response: response.ok):
+            return self
         self.stop()
         raise RuntimeError("ralph did not start")
 
